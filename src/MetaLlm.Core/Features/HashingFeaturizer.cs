@@ -1,0 +1,181 @@
+using System.Numerics.Tensors;
+using Microsoft.Extensions.AI;
+
+namespace MetaLlm;
+
+/// <summary>
+/// A featurizer that needs no model: signed feature hashing of the routing text's word unigrams, word bigrams and
+/// character trigrams, L2-normalised, plus a constant bias term in the last position.
+/// </summary>
+/// <remarks>
+/// Text is lower-cased; words are runs of letters and digits. Each n-gram is hashed to an index in
+/// <c>[0, Dimension − 1)</c> and a sign, so collisions cancel on average instead of piling up. The word part and the
+/// character part are each normalised to unit length, weighted by <see cref="HashingFeaturizerOptions.WordWeight"/>,
+/// and the sum normalised again, so the hashed part has length 1 and the bias is exactly 1.
+/// </remarks>
+public sealed class HashingFeaturizer : IRequestFeaturizer
+{
+    private const uint FnvPrime = 16777619;
+    private const uint FnvOffset = 2166136261;
+
+    private readonly int _hashedDimension;
+    private readonly bool _includeInstructions;
+    private readonly int _maxCharacters;
+    private readonly float _wordWeight;
+    private readonly float _charWeight;
+    private readonly uint _seed;
+
+    /// <summary>Initializes a new instance of the <see cref="HashingFeaturizer"/> class.</summary>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public HashingFeaturizer(HashingFeaturizerOptions? options = null)
+    {
+        options ??= new HashingFeaturizerOptions();
+        options.Validate();
+        Dimension = options.Dimension;
+        _hashedDimension = options.Dimension - 1;
+        _includeInstructions = options.IncludeInstructions;
+        _maxCharacters = options.MaxCharacters;
+        _wordWeight = (float)Math.Sqrt(options.WordWeight);
+        _charWeight = (float)Math.Sqrt(1 - options.WordWeight);
+        _seed = FnvOffset ^ options.HashSeed;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="HashingFeaturizer"/> class with a given dimension.</summary>
+    /// <param name="dimension">The length of the feature vector, including the bias term.</param>
+    public HashingFeaturizer(int dimension)
+        : this(new HashingFeaturizerOptions { Dimension = dimension })
+    {
+    }
+
+    /// <inheritdoc />
+    public int Dimension { get; }
+
+    /// <inheritdoc />
+    public string Name => $"hashing-{Dimension}";
+
+    /// <inheritdoc />
+    public ValueTask FeaturizeAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, Memory<float> destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        cancellationToken.ThrowIfCancellationRequested();
+        Featurize(RoutingText.Extract(messages, options, _includeInstructions), destination.Span);
+        return default;
+    }
+
+    /// <summary>Writes the features of a text into <paramref name="destination"/>.</summary>
+    /// <param name="text">The routing text.</param>
+    /// <param name="destination">Receives <see cref="Dimension"/> values.</param>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong length.</exception>
+    public void Featurize(ReadOnlySpan<char> text, Span<float> destination)
+    {
+        if (destination.Length != Dimension)
+        {
+            throw new ArgumentException($"The destination has length {destination.Length}, but the featurizer writes {Dimension} values.", nameof(destination));
+        }
+
+        destination.Clear();
+        Span<float> hashed = destination[.._hashedDimension];
+        if (text.Length > _maxCharacters)
+        {
+            int head = _maxCharacters / 2;
+            AddNGrams(text[..head], hashed);
+            AddNGrams(text[^(_maxCharacters - head)..], hashed);
+        }
+        else
+        {
+            AddNGrams(text, hashed);
+        }
+
+        float norm = TensorPrimitives.Norm(hashed);
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(hashed, norm, hashed);
+        }
+
+        destination[_hashedDimension] = 1f;
+    }
+
+    // Adds the weighted word and character parts of one stretch of text into 'hashed'. Two passes keep this
+    // allocation-free: the first counts n-grams to scale each part to about unit length (repeats are rare enough
+    // that the count approximates the squared norm), the second adds them.
+    private void AddNGrams(ReadOnlySpan<char> text, Span<float> hashed)
+    {
+        var (words, trigrams) = VisitNGrams(text, hashed, 0, 0, countOnly: true);
+        float wordScale = words > 0 ? _wordWeight / MathF.Sqrt(words) : 0;
+        float charScale = trigrams > 0 ? _charWeight / MathF.Sqrt(trigrams) : 0;
+        VisitNGrams(text, hashed, wordScale, charScale, countOnly: false);
+    }
+
+    private (int Words, int Trigrams) VisitNGrams(ReadOnlySpan<char> text, Span<float> hashed, float wordScale, float charScale, bool countOnly)
+    {
+        int words = 0;
+        int trigrams = 0;
+        uint wordHash = _seed;
+        uint previousWord = 0;
+        bool inWord = false;
+        bool hasPrevious = false;
+        char c1 = ' ', c2 = ' ';
+        for (int i = 0; i <= text.Length; i++)
+        {
+            char c = i < text.Length ? char.ToLowerInvariant(text[i]) : ' ';
+            if (char.IsLetterOrDigit(c))
+            {
+                wordHash = (wordHash ^ c) * FnvPrime;
+                inWord = true;
+            }
+            else if (inWord)
+            {
+                uint unigram = Finish(wordHash);
+                words += hasPrevious ? 2 : 1;
+                if (!countOnly)
+                {
+                    Add(hashed, unigram, wordScale);
+                    if (hasPrevious)
+                    {
+                        Add(hashed, Finish((previousWord * 31) ^ unigram ^ 0x9E3779B9u), wordScale);
+                    }
+                }
+
+                previousWord = unigram;
+                hasPrevious = true;
+                wordHash = _seed;
+                inWord = false;
+            }
+
+            // Character trigrams, with runs of white space folded to one space: robust to typos and unseen words.
+            char folded = char.IsWhiteSpace(c) ? ' ' : c;
+            if (i < text.Length && !(folded == ' ' && c2 == ' '))
+            {
+                trigrams++;
+                if (!countOnly)
+                {
+                    uint h = (((((_seed ^ c1) * FnvPrime) ^ c2) * FnvPrime) ^ folded) * FnvPrime;
+                    Add(hashed, Finish(h ^ 0x85EBCA6Bu), charScale);
+                }
+
+                c1 = c2;
+                c2 = folded;
+            }
+        }
+
+        return (words, trigrams);
+    }
+
+    private void Add(Span<float> hashed, uint hash, float scale)
+    {
+        int index = (int)((hash & 0x7FFFFFFF) % (uint)_hashedDimension);
+        hashed[index] += (hash & 0x80000000) != 0 ? -scale : scale;
+    }
+
+    // MurmurHash3's finaliser spreads FNV's weak low bits over the whole word.
+    private static uint Finish(uint h)
+    {
+        h ^= h >> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >> 16;
+        return h;
+    }
+}

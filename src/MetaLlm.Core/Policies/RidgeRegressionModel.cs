@@ -1,0 +1,230 @@
+using System.Numerics.Tensors;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace MetaLlm;
+
+/// <summary>
+/// A ridge-regression reward model for one arm: <c>A = λI + Σ x xᵀ</c>, <c>b = Σ r x</c>, <c>θ = A⁻¹ b</c>.
+/// </summary>
+/// <remarks>
+/// The inverse <c>A⁻¹</c> is kept up to date with O(d²) Sherman–Morrison updates, so neither a decision nor an
+/// update ever factorises a d×d matrix. <c>A</c> and <c>b</c> are kept too: they are additive, so the state of
+/// several routers can be merged. This type is not thread-safe; policies guard it.
+/// </remarks>
+public sealed class RidgeRegressionModel
+{
+    private readonly double[] _gram;      // A = λI + Σ x xᵀ, row-major d×d
+    private readonly double[] _inverse;   // A⁻¹, row-major d×d
+    private readonly double[] _targets;   // b = Σ r x
+    private readonly double[] _weights;   // θ = A⁻¹ b
+    private readonly double[] _scratch;   // A⁻¹ x during an update
+
+    /// <summary>Initializes a new instance of the <see cref="RidgeRegressionModel"/> class with no observations.</summary>
+    /// <param name="dimension">The number of features; at least 1.</param>
+    /// <param name="regularization">The ridge penalty λ added to the diagonal; positive and finite.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public RidgeRegressionModel(int dimension, double regularization)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        if (!(regularization > 0) || double.IsInfinity(regularization))
+        {
+            throw new ArgumentOutOfRangeException(nameof(regularization), regularization, "The ridge regularization must be positive and finite.");
+        }
+
+        Dimension = dimension;
+        Regularization = regularization;
+        _gram = new double[dimension * dimension];
+        _inverse = new double[dimension * dimension];
+        _targets = new double[dimension];
+        _weights = new double[dimension];
+        _scratch = new double[dimension];
+        for (int i = 0; i < dimension; i++)
+        {
+            _gram[(i * dimension) + i] = regularization;
+            _inverse[(i * dimension) + i] = 1.0 / regularization;
+        }
+    }
+
+    /// <summary>Gets the number of features.</summary>
+    public int Dimension { get; }
+
+    /// <summary>Gets the ridge penalty λ on the diagonal of <c>A</c>.</summary>
+    public double Regularization { get; }
+
+    /// <summary>Gets the number of observations the model has learned from.</summary>
+    public long ObservationCount { get; private set; }
+
+    /// <summary>Gets the current weights <c>θ = A⁻¹ b</c>.</summary>
+    public ReadOnlySpan<double> Weights => _weights;
+
+    /// <summary>Gets <c>A = λI + Σ x xᵀ</c>, row-major.</summary>
+    public ReadOnlySpan<double> Gram => _gram;
+
+    /// <summary>Gets <c>b = Σ r x</c>.</summary>
+    public ReadOnlySpan<double> Targets => _targets;
+
+    /// <summary>Gets <c>A⁻¹</c>, row-major.</summary>
+    public ReadOnlySpan<double> Inverse => _inverse;
+
+    /// <summary>Predicts the reward of a context: <c>xᵀθ</c>.</summary>
+    /// <param name="context">The context vector x, of length <see cref="Dimension"/>.</param>
+    /// <returns>The predicted reward.</returns>
+    public double Predict(ReadOnlySpan<double> context)
+    {
+        CheckLength(context);
+        return TensorPrimitives.Dot(context, _weights);
+    }
+
+    /// <summary>Computes <c>xᵀA⁻¹x</c>, the squared width of the confidence ellipsoid along x.</summary>
+    /// <param name="context">The context vector x, of length <see cref="Dimension"/>.</param>
+    /// <returns>The quadratic form, never negative.</returns>
+    public double QuadraticForm(ReadOnlySpan<double> context)
+    {
+        CheckLength(context);
+        int d = Dimension;
+        ReadOnlySpan<double> inverse = _inverse;
+        double sum = 0;
+        for (int i = 0; i < d; i++)
+        {
+            double xi = context[i];
+            if (xi != 0)
+            {
+                sum += xi * TensorPrimitives.Dot(inverse.Slice(i * d, d), context);
+            }
+        }
+
+        // Rounding can make a tiny positive value negative; the true value is positive.
+        return Math.Max(sum, 0);
+    }
+
+    /// <summary>Adds one observation: <c>A += x xᵀ</c>, <c>b += r x</c>, and refreshes <c>A⁻¹</c> and <c>θ</c> in O(d²).</summary>
+    /// <param name="context">The context vector x, of length <see cref="Dimension"/>; finite.</param>
+    /// <param name="reward">The observed reward r; finite.</param>
+    /// <exception cref="ArgumentException">The context has the wrong length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The reward is not finite.</exception>
+    public void Update(ReadOnlySpan<double> context, double reward)
+    {
+        CheckLength(context);
+        if (!double.IsFinite(reward))
+        {
+            throw new ArgumentOutOfRangeException(nameof(reward), reward, "The reward must be a finite number.");
+        }
+
+        int d = Dimension;
+        Span<double> inverseX = _scratch;
+        for (int i = 0; i < d; i++)
+        {
+            inverseX[i] = TensorPrimitives.Dot(new ReadOnlySpan<double>(_inverse, i * d, d), context);
+        }
+
+        double denominator = 1 + TensorPrimitives.Dot(context, inverseX);
+        for (int i = 0; i < d; i++)
+        {
+            // Sherman–Morrison: A⁻¹ -= (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x); A += x xᵀ.
+            double scaled = -inverseX[i] / denominator;
+            if (scaled != 0)
+            {
+                Span<double> row = _inverse.AsSpan(i * d, d);
+                TensorPrimitives.MultiplyAdd(inverseX, scaled, row, row);
+            }
+
+            double xi = context[i];
+            if (xi != 0)
+            {
+                Span<double> gramRow = _gram.AsSpan(i * d, d);
+                TensorPrimitives.MultiplyAdd(context, xi, gramRow, gramRow);
+            }
+        }
+
+        TensorPrimitives.MultiplyAdd(context, reward, _targets, _targets);
+        RefreshWeights();
+        ObservationCount++;
+    }
+
+    /// <summary>
+    /// Adds many observations at once (<c>A += Σ x xᵀ</c>, <c>b += Σ r x</c>) and recomputes <c>A⁻¹</c> by a
+    /// Cholesky factorisation, which is faster and more accurate than one Sherman–Morrison step per observation.
+    /// </summary>
+    /// <param name="gramIncrement">Σ x xᵀ over the observations, row-major d×d.</param>
+    /// <param name="targetIncrement">Σ r x over the observations.</param>
+    /// <param name="count">The number of observations.</param>
+    public void AddBatch(ReadOnlySpan<double> gramIncrement, ReadOnlySpan<double> targetIncrement, long count)
+    {
+        int d = Dimension;
+        if (gramIncrement.Length != d * d || targetIncrement.Length != d)
+        {
+            throw new ArgumentException($"The batch must have a {d}×{d} Gram increment and a target increment of length {d}.", nameof(gramIncrement));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        TensorPrimitives.Add(_gram, gramIncrement, _gram);
+        TensorPrimitives.Add(_targets, targetIncrement, _targets);
+        ObservationCount += count;
+        Refactorize();
+    }
+
+    /// <summary>Recomputes <c>A⁻¹</c> from <c>A</c> by Cholesky factorisation and refreshes θ.</summary>
+    public void Refactorize()
+    {
+        int d = Dimension;
+        var gram = Matrix<double>.Build.Dense(d, d, (i, j) => _gram[(i * d) + j]);
+        var inverse = gram.Cholesky().Solve(Matrix<double>.Build.DenseIdentity(d));
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                _inverse[(i * d) + j] = inverse[i, j];
+            }
+        }
+
+        RefreshWeights();
+    }
+
+    /// <summary>Copies this model's state (A, b and count) into a serialisable value.</summary>
+    /// <returns>The state.</returns>
+    public RidgeModelState ExportState() => new(Dimension, Regularization, ObservationCount, _gram.ToArray(), _targets.ToArray());
+
+    /// <summary>Replaces this model's state by <paramref name="state"/> and recomputes <c>A⁻¹</c> and θ.</summary>
+    /// <param name="state">The state, with the same dimension.</param>
+    /// <exception cref="ArgumentException">The state does not fit this model.</exception>
+    public void ImportState(RidgeModelState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Dimension != Dimension || state.Gram.Length != Dimension * Dimension || state.Targets.Length != Dimension)
+        {
+            throw new ArgumentException($"The state has dimension {state.Dimension}, but this model has dimension {Dimension}.", nameof(state));
+        }
+
+        state.Gram.AsSpan().CopyTo(_gram);
+        state.Targets.AsSpan().CopyTo(_targets);
+        ObservationCount = state.ObservationCount;
+        Refactorize();
+    }
+
+    private void RefreshWeights()
+    {
+        int d = Dimension;
+        for (int i = 0; i < d; i++)
+        {
+            _weights[i] = TensorPrimitives.Dot(new ReadOnlySpan<double>(_inverse, i * d, d), _targets);
+        }
+    }
+
+    private void CheckLength(ReadOnlySpan<double> context)
+    {
+        if (context.Length != Dimension)
+        {
+            throw new ArgumentException($"The context has {context.Length} features, but the model has {Dimension}.", nameof(context));
+        }
+    }
+}
+
+/// <summary>The additive, serialisable state of a <see cref="RidgeRegressionModel"/>.</summary>
+/// <param name="Dimension">The number of features.</param>
+/// <param name="Regularization">The ridge penalty λ included in <paramref name="Gram"/>'s diagonal.</param>
+/// <param name="ObservationCount">The number of observations learned from.</param>
+/// <param name="Gram"><c>A = λI + Σ x xᵀ</c>, row-major d×d.</param>
+/// <param name="Targets"><c>b = Σ r x</c>.</param>
+#pragma warning disable CA1819 // Properties should not return arrays: this is a plain serialisable value.
+public sealed record RidgeModelState(int Dimension, double Regularization, long ObservationCount, double[] Gram, double[] Targets);
+#pragma warning restore CA1819

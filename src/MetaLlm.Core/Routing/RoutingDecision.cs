@@ -1,0 +1,63 @@
+namespace MetaLlm;
+
+/// <summary>The router's choice for one request, as returned by <see cref="MetaLlmRouter.RouteAsync"/>.</summary>
+public sealed class RoutingDecision
+{
+    internal RoutingDecision(string decisionId, RouterArm arm, int armIndex, double propensity, string policyName, IReadOnlyList<RouterArm> arms, ArmEstimate[] estimates)
+    {
+        DecisionId = decisionId;
+        Arm = arm;
+        ArmIndex = armIndex;
+        Propensity = propensity;
+        PolicyName = policyName;
+        Arms = arms;
+        Estimates = estimates;
+    }
+
+    /// <summary>Gets the id to pass to <see cref="MetaLlmRouter.RecordFeedback(string, double, Microsoft.Extensions.AI.UsageDetails?)"/>.</summary>
+    public string DecisionId { get; }
+
+    /// <summary>Gets the chosen arm; call its <see cref="RouterArm.Client"/> to answer the request.</summary>
+    public RouterArm Arm { get; }
+
+    /// <summary>Gets the index of the chosen arm in <see cref="Arms"/>.</summary>
+    public int ArmIndex { get; }
+
+    /// <summary>Gets the probability with which the policy chose this arm, for off-policy evaluation.</summary>
+    public double Propensity { get; }
+
+    /// <summary>Gets the name of the policy that decided.</summary>
+    public string PolicyName { get; }
+
+    /// <summary>Gets all arms, in the order of <see cref="Estimates"/>.</summary>
+    public IReadOnlyList<RouterArm> Arms { get; }
+
+    /// <summary>Gets each arm's predicted reward and uncertainty, in the order of <see cref="Arms"/>.</summary>
+    public IReadOnlyList<ArmEstimate> Estimates { get; }
+
+    /// <summary>Gets the estimate of the arm with the given name.</summary>
+    /// <param name="armName">The arm's name.</param>
+    /// <returns>The estimate.</returns>
+    /// <exception cref="KeyNotFoundException">No arm has that name.</exception>
+    public ArmEstimate GetEstimate(string armName)
+    {
+        for (int i = 0; i < Arms.Count; i++)
+        {
+            if (string.Equals(Arms[i].Name, armName, StringComparison.Ordinal))
+            {
+                return Estimates[i];
+            }
+        }
+
+        throw new KeyNotFoundException($"The router has no arm named '{armName}'.");
+    }
+}
+
+/// <summary>What the router learned from one piece of feedback.</summary>
+/// <param name="DecisionId">The decision the feedback was for.</param>
+/// <param name="ArmName">The arm that answered.</param>
+/// <param name="Score">The score given, in [0, 1].</param>
+/// <param name="CostUsd">The cost of the answer in US dollars.</param>
+/// <param name="NormalizedCost">The cost after normalisation (see <see cref="MetaLlmRouterOptions.CostReferenceUsd"/>).</param>
+/// <param name="Reward">The reward the policy learned: <c>Score − λ·NormalizedCost</c>.</param>
+public sealed record RecordedFeedback(string DecisionId, string ArmName, double Score, decimal CostUsd, double NormalizedCost, double Reward);
