@@ -194,57 +194,63 @@ public sealed class MetaLlmRouter : IChatClient
             throw;
         }
 
-        await using (updates.ConfigureAwait(false))
+        // However the stream ends (completed, abandoned by the caller, or failed), the decision stops waiting for it.
+        try
         {
-            while (true)
+            await using (updates.ConfigureAwait(false))
             {
-                ChatResponseUpdate update;
-                try
+                while (true)
                 {
-                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    ChatResponseUpdate update;
+                    try
                     {
-                        break;
+                        if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            break;
+                        }
+
+                        update = updates.Current;
+                    }
+                    catch (Exception ex)
+                    {
+                        Discard(pending, arm, ex);
+                        throw;
                     }
 
-                    update = updates.Current;
-                }
-                catch (Exception ex)
-                {
-                    Discard(pending, arm, ex);
-                    throw;
-                }
-
-                bool hasUsage = false;
-                foreach (var content in update.Contents)
-                {
-                    if (content is UsageContent usageContent)
+                    bool hasUsage = false;
+                    foreach (var content in update.Contents)
                     {
-                        usage ??= new UsageDetails();
-                        usage.Add(usageContent.Details);
-                        hasUsage = true;
-                    }
-                }
-
-                if (first || hasUsage)
-                {
-                    var properties = update.AdditionalProperties ??= [];
-                    properties[MetaLlmPropertyNames.ArmName] = arm.Name;
-                    properties[MetaLlmPropertyNames.DecisionId] = pending.Id;
-                    if (hasUsage)
-                    {
-                        var tokens = ModelPricing.GetTokenCounts(usage!);
-                        pending.Tokens = tokens;
-                        properties[MetaLlmPropertyNames.CostUsd] = arm.Pricing.ComputeCost(tokens.Input, tokens.Output);
+                        if (content is UsageContent usageContent)
+                        {
+                            usage ??= new UsageDetails();
+                            usage.Add(usageContent.Details);
+                            hasUsage = true;
+                        }
                     }
 
-                    first = false;
-                }
+                    if (first || hasUsage)
+                    {
+                        var properties = update.AdditionalProperties ??= [];
+                        properties[MetaLlmPropertyNames.ArmName] = arm.Name;
+                        properties[MetaLlmPropertyNames.DecisionId] = pending.Id;
+                        if (hasUsage)
+                        {
+                            var tokens = ModelPricing.GetTokenCounts(usage!);
+                            pending.Tokens = tokens;
+                            properties[MetaLlmPropertyNames.CostUsd] = arm.Pricing.ComputeCost(tokens.Input, tokens.Output);
+                        }
 
-                yield return update;
+                        first = false;
+                    }
+
+                    yield return update;
+                }
             }
         }
-
-        pending.AwaitingResponse = false;
+        finally
+        {
+            pending.AwaitingResponse = false;
+        }
     }
 
     /// <summary>
