@@ -1,0 +1,202 @@
+namespace MetaLlm.Tests;
+
+/// <summary>The ridge math shared by the three built-in policies, checked against MathNet's closed-form solve.</summary>
+public class LinearBanditPolicyTests
+{
+    private const double Tolerance = 1e-9;
+
+    public static TheoryData<string> Kinds => ["linucb", "thompson", "epsilon-greedy"];
+
+    internal static LinearBanditPolicy Create(string kind, int arms, int dimension, double regularization = 1.0, int seed = 1) => kind switch
+    {
+        "linucb" => new LinUcbPolicy(arms, dimension, new() { Regularization = regularization, Seed = seed }),
+        "thompson" => new ThompsonSamplingPolicy(arms, dimension, new() { Regularization = regularization, Seed = seed }),
+        "epsilon-greedy" => new EpsilonGreedyPolicy(arms, dimension, new() { Regularization = regularization, Seed = seed }),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Fit_gives_each_arm_the_closed_form_ridge_solution(string kind)
+    {
+        const int K = 3, D = 8, N = 250;
+        var (contexts, rewards) = FullInformationData(seed: 21, K, D, N);
+        using var policy = Create(kind, K, D, regularization: 0.7);
+
+        policy.Fit(Flatten(contexts), rewards, N);
+
+        for (int arm = 0; arm < K; arm++)
+        {
+            var reference = new ClosedFormRidge(contexts.Select(ClosedFormRidge.Widen).ToList(), Column(rewards, K, arm), D, 0.7);
+            policy.GetWeights(arm).ShouldBeCloseTo(reference.Weights, Tolerance, $"θ of arm {arm}");
+            policy.ExportState()[arm].Gram.ShouldBeCloseTo(reference.Gram.ToRowMajorArray(), Tolerance, $"A of arm {arm}");
+            policy.GetObservationCount(arm).Should().Be(N);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Fit_then_online_updates_give_the_closed_form_solution_on_everything_each_arm_saw(string kind)
+    {
+        const int K = 3, D = 6, N = 80, Online = 300;
+        var (contexts, rewards) = FullInformationData(seed: 5, K, D, N);
+        using var policy = Create(kind, K, D);
+        policy.Fit(Flatten(contexts), rewards, N);
+        var random = new Random(17);
+        var seen = Enumerable.Range(0, K).Select(arm => (Contexts: contexts.Select(ClosedFormRidge.Widen).ToList(), Rewards: Column(rewards, K, arm))).ToArray();
+
+        for (int t = 0; t < Online; t++)
+        {
+            int arm = random.Next(K);
+            var x = RandomContext(random, D);
+            double reward = random.NextDouble();
+            policy.Update(arm, x, reward);
+            seen[arm].Contexts.Add(ClosedFormRidge.Widen(x));
+            seen[arm].Rewards.Add(reward);
+        }
+
+        for (int arm = 0; arm < K; arm++)
+        {
+            var reference = new ClosedFormRidge(seen[arm].Contexts, seen[arm].Rewards, D, 1.0);
+            policy.GetWeights(arm).ShouldBeCloseTo(reference.Weights, Tolerance, $"θ of arm {arm}");
+            policy.GetObservationCount(arm).Should().Be(seen[arm].Rewards.Count);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Decide_reports_each_arm_s_prediction_and_width_from_the_closed_form(string kind)
+    {
+        const int K = 4, D = 7;
+        using var policy = Create(kind, K, D, regularization: 1.5);
+        var random = new Random(99);
+        var log = new List<(int Arm, float[] Context, double Reward)>();
+        for (int t = 0; t < 120; t++)
+        {
+            // Arm 3 never learns, so its estimate must stay at the prior.
+            int arm = random.Next(K - 1);
+            var x = RandomContext(random, D);
+            double reward = random.NextDouble();
+            policy.Update(arm, x, reward);
+            log.Add((arm, x, reward));
+        }
+
+        var references = ClosedFormRidge.PerArm(log, K, D, 1.5);
+        var estimates = new ArmEstimate[K];
+        for (int probe = 0; probe < 10; probe++)
+        {
+            var x = RandomContext(random, D);
+            policy.Decide(x, estimates);
+            for (int arm = 0; arm < K; arm++)
+            {
+                estimates[arm].PredictedReward.Should().BeApproximately(references[arm].Predict(ClosedFormRidge.Widen(x)), Tolerance);
+                estimates[arm].Uncertainty.Should().BeApproximately(references[arm].Width(ClosedFormRidge.Widen(x)), Tolerance);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Fitting_nothing_changes_nothing(string kind)
+    {
+        using var policy = Create(kind, 2, 3);
+        policy.Update(1, [1, 2, 3], 0.5);
+        var before = policy.ExportState();
+
+        policy.Fit([], [], 0);
+
+        policy.ExportState().Should().BeEquivalentTo(before);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Bad_arguments_throw_and_leave_the_learned_state_unchanged(string kind)
+    {
+        using var policy = Create(kind, 2, 3);
+        policy.Update(0, [1, 0, 1], 0.9);
+        var before = policy.ExportState();
+        var estimates = new ArmEstimate[2];
+
+        policy.Invoking(p => p.Decide([1, 0], new ArmEstimate[2])).Should().Throw<ArgumentException>().WithParameterName("context").WithMessage("*2 features*expects 3*");
+        policy.Invoking(p => p.Decide([1, float.NaN, 0], new ArmEstimate[2])).Should().Throw<ArgumentException>().WithParameterName("context").WithMessage("*non-finite*index 1*");
+        policy.Invoking(p => p.Decide([1, 0, 0], new ArmEstimate[3])).Should().Throw<ArgumentException>().WithParameterName("estimates");
+        policy.Invoking(p => p.Update(2, [1, 0, 0], 0.5)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("arm");
+        policy.Invoking(p => p.Update(-1, [1, 0, 0], 0.5)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("arm");
+        policy.Invoking(p => p.Update(0, [1, 0, 0], double.NaN)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("reward");
+        policy.Invoking(p => p.Update(0, [float.PositiveInfinity, 0, 0], 0.5)).Should().Throw<ArgumentException>().WithParameterName("context");
+        policy.Invoking(p => p.Fit(new float[5], new double[2], 1)).Should().Throw<ArgumentException>().WithParameterName("contexts");
+        policy.Invoking(p => p.Fit(new float[3], new double[3], 1)).Should().Throw<ArgumentException>().WithParameterName("rewards");
+        policy.Invoking(p => p.Fit([1, 0, 0, 0, 1, 0], [0.5, 0.5, double.NaN, 0.5], 2)).Should().Throw<ArgumentException>().WithMessage("*arm 0 on example 1*");
+        policy.Invoking(p => p.Fit([1, 0, 0, 0, float.NaN, 0], [0.5, 0.5, 0.5, 0.5], 2)).Should().Throw<ArgumentException>().WithMessage("*Context 1*index 1*");
+        policy.Invoking(p => p.ImportState([before[0]])).Should().Throw<ArgumentException>().WithParameterName("state");
+        policy.Invoking(p => p.GetWeights(5)).Should().Throw<ArgumentOutOfRangeException>();
+
+        policy.ExportState().Should().BeEquivalentTo(before);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Exported_state_moves_what_was_learned_to_another_policy(string kind)
+    {
+        var (contexts, rewards) = FullInformationData(seed: 8, 2, 4, 30);
+        using var trained = Create(kind, 2, 4);
+        trained.Fit(Flatten(contexts), rewards, 30);
+        using var copy = Create(kind, 2, 4);
+
+        copy.ImportState(trained.ExportState());
+
+        for (int arm = 0; arm < 2; arm++)
+        {
+            copy.GetWeights(arm).ShouldBeCloseTo(trained.GetWeights(arm), Tolerance, $"θ of arm {arm}");
+            copy.GetObservationCount(arm).Should().Be(30);
+        }
+    }
+
+    [Fact]
+    public void Invalid_shapes_and_options_are_rejected_at_construction()
+    {
+        FluentActions.Invoking(() => new LinUcbPolicy(0, 3)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("armCount");
+        FluentActions.Invoking(() => new LinUcbPolicy(2, 0)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("dimension");
+        FluentActions.Invoking(() => new LinUcbPolicy(2, 3, new() { Alpha = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Alpha");
+        FluentActions.Invoking(() => new LinUcbPolicy(2, 3, new() { Alpha = double.NaN })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Alpha");
+        FluentActions.Invoking(() => new LinUcbPolicy(2, 3, new() { Regularization = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Regularization");
+        FluentActions.Invoking(() => new ThompsonSamplingPolicy(2, 3, new() { PosteriorScale = double.PositiveInfinity })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("PosteriorScale");
+        FluentActions.Invoking(() => new ThompsonSamplingPolicy(2, 3, new() { PropensitySamples = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("PropensitySamples");
+        FluentActions.Invoking(() => new EpsilonGreedyPolicy(2, 3, new() { Epsilon = 1.1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Epsilon");
+        FluentActions.Invoking(() => new EpsilonGreedyPolicy(2, 3, new() { Epsilon = -0.1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Epsilon");
+    }
+
+    internal static (List<float[]> Contexts, double[] Rewards) FullInformationData(int seed, int arms, int dimension, int count)
+    {
+        var random = new Random(seed);
+        var contexts = new List<float[]>();
+        var rewards = new double[count * arms];
+        for (int n = 0; n < count; n++)
+        {
+            contexts.Add(RandomContext(random, dimension));
+            for (int arm = 0; arm < arms; arm++)
+            {
+                rewards[(n * arms) + arm] = random.NextDouble();
+            }
+        }
+
+        return (contexts, rewards);
+    }
+
+    internal static float[] RandomContext(Random random, int dimension)
+    {
+        var x = new float[dimension];
+        for (int i = 0; i < dimension - 1; i++)
+        {
+            x[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        x[^1] = 1f;
+        return x;
+    }
+
+    internal static float[] Flatten(IEnumerable<float[]> rows) => rows.SelectMany(r => r).ToArray();
+
+    private static List<double> Column(double[] rowMajor, int columns, int column) =>
+        Enumerable.Range(0, rowMajor.Length / columns).Select(row => rowMajor[(row * columns) + column]).ToList();
+}

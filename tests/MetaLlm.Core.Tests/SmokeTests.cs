@@ -1,1 +1,0 @@
-namespace MetaLlm.Tests; public class SmokeTests { [Fact] public void Builds() => true.Should().BeTrue(); }
