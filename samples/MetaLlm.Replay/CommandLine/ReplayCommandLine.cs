@@ -1,0 +1,130 @@
+using System.Globalization;
+using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.Replay;
+
+namespace MetaLlm.Replay.CommandLine;
+
+/// <summary>Parses <c>metallm-replay</c>'s arguments into a <see cref="ReplayRequest"/>.</summary>
+internal static class ReplayCommandLine
+{
+    public const string Usage = """
+        metallm-replay: replay recorded LLM outcomes through the MetaLlm router.
+
+        Usage: metallm-replay [--train PATH] [--test PATH] [--prices PATH] [options]
+          With no --test, replays the bundled dcrouter test split (500 queries, 9 models),
+          warm-started from its train split, with its price table.
+
+          --train PATH          training file (enables the offline and online-warm settings)
+          --test PATH           evaluated file: outcomes .jsonl, RouterBench .csv or LLMRouter .json
+          --prices PATH         {"model": {"input": $/1M, "output": $/1M}} or llm_candidates.json
+          --format NAME         auto (default), jsonl, routerbench or llmrouter
+          --policies LIST       linucb,thompson,epsilon-greedy,metallm-paper (default: all)
+          --settings LIST       offline,online,online-warm (default: all the data allows)
+          --lambdas LIST        cost weights λ (default: 0,0.02,0.05,0.1,0.15,0.2,0.3,0.5,1,3)
+          --seeds N             shuffled query orders per point (default 5)
+          --queries N           replay N test queries, cycling through the file (for timing)
+          --report PATH         write the JSON report
+          --plot PATH           draw the cost–accuracy plane (.png or .svg)
+          --alpha X             LinUCB's exploration α (default 0.1)
+          --posterior-scale X   Thompson sampling's posterior scale (default 0.1)
+          --epsilon X           epsilon-greedy's ε (default 0.02)
+          --regularization X    ridge penalty of every arm's model (default 1)
+          --dimension N         hashing featurizer dimension, bias included (default 256)
+          --output-tokens N     answer length assumed when a file records none (default 200)
+          --parallelism N       replays run at once (default: processor count)
+          --help                show this text
+        """;
+
+    /// <summary>Parses the arguments; returns <see langword="null"/> when help was asked for.</summary>
+    /// <exception cref="ArgumentException">An argument is unknown, missing its value, or malformed.</exception>
+    public static ReplayRequest? Parse(IReadOnlyList<string> args, string dataDirectory)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Count; i++)
+        {
+            string name = args[i];
+            if (name is "--help" or "-h" or "-?")
+            {
+                return null;
+            }
+
+            if (!KnownOptions.Contains(name))
+            {
+                throw new ArgumentException($"Unknown argument '{name}'. Run with --help for the options.");
+            }
+
+            if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"{name} needs a value.");
+            }
+
+            values[name] = args[++i];
+        }
+
+        bool bundled = !values.ContainsKey("--test");
+        var defaults = new ReplayTuning();
+        var tuning = new ReplayTuning
+        {
+            Alpha = Number(values, "--alpha", defaults.Alpha),
+            PosteriorScale = Number(values, "--posterior-scale", defaults.PosteriorScale),
+            Epsilon = Number(values, "--epsilon", defaults.Epsilon),
+            Regularization = Number(values, "--regularization", defaults.Regularization),
+            FeatureDimension = Integer(values, "--dimension", defaults.FeatureDimension, 2),
+            AssumedOutputTokens = Integer(values, "--output-tokens", defaults.AssumedOutputTokens, 0),
+        };
+
+        return new ReplayRequest
+        {
+            TestPath = values.GetValueOrDefault("--test") ?? Path.Combine(dataDirectory, "test.json"),
+            TrainPath = values.GetValueOrDefault("--train") ?? (bundled ? Path.Combine(dataDirectory, "train.json") : null),
+            PricesPath = values.GetValueOrDefault("--prices") ?? (bundled ? Path.Combine(dataDirectory, "llm_candidates.json") : null),
+            Format = values.TryGetValue("--format", out string? format) ? ParseFormat(format) : DatasetFormat.Auto,
+            Policies = values.TryGetValue("--policies", out string? policies) ? [.. List(policies).Select(ReplayPolicy.Parse)] : ReplayPolicy.All,
+            Settings = values.TryGetValue("--settings", out string? settings) ? [.. List(settings).Select(ReplaySettingNames.Parse)] : null,
+            Lambdas = values.TryGetValue("--lambdas", out string? lambdas) ? [.. List(lambdas).Select(l => ParseNumber("--lambdas", l))] : ReplayRequest.DefaultLambdas,
+            Seeds = Integer(values, "--seeds", 5, 1),
+            Queries = values.ContainsKey("--queries") ? Integer(values, "--queries", 0, 1) : null,
+            Tuning = tuning,
+            MaxParallelism = Integer(values, "--parallelism", Environment.ProcessorCount, 1),
+            ReportPath = values.GetValueOrDefault("--report"),
+            PlotPath = values.GetValueOrDefault("--plot"),
+        };
+    }
+
+    private static readonly HashSet<string> KnownOptions =
+    [
+        "--train", "--test", "--prices", "--format", "--policies", "--settings", "--lambdas", "--seeds", "--queries", "--report", "--plot",
+        "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--dimension", "--output-tokens", "--parallelism",
+    ];
+
+    private static IEnumerable<string> List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static DatasetFormat ParseFormat(string value) => value.ToLowerInvariant() switch
+    {
+        "auto" => DatasetFormat.Auto,
+        "jsonl" => DatasetFormat.OutcomesJsonl,
+        "routerbench" or "csv" => DatasetFormat.RouterBenchCsv,
+        "llmrouter" or "json" => DatasetFormat.LlmRouterJson,
+        _ => throw new ArgumentException($"Unknown --format '{value}'; expected auto, jsonl, routerbench or llmrouter."),
+    };
+
+    private static double Number(Dictionary<string, string> values, string name, double fallback) =>
+        values.TryGetValue(name, out string? text) ? ParseNumber(name, text) : fallback;
+
+    private static double ParseNumber(string name, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) && value >= 0
+            ? value
+            : throw new ArgumentException($"{name} expects non-negative numbers, but got '{text}'.");
+
+    private static int Integer(Dictionary<string, string> values, string name, int fallback, int minimum)
+    {
+        if (!values.TryGetValue(name, out string? text))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= minimum
+            ? value
+            : throw new ArgumentException($"{name} expects an integer of at least {minimum}, but got '{text}'.");
+    }
+}

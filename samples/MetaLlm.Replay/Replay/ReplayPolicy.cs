@@ -1,0 +1,38 @@
+namespace MetaLlm.Replay.Replay;
+
+/// <summary>A routing policy the replay evaluates, by its command-line name.</summary>
+/// <param name="Name">The name in reports: linucb, thompson, epsilon-greedy or metallm-paper.</param>
+/// <param name="Kind">The core policy it uses.</param>
+/// <param name="NeedsTraining">Whether it is only defined after a warm start (the paper's configuration).</param>
+internal sealed record ReplayPolicy(string Name, RoutingPolicyKind Kind, bool NeedsTraining)
+{
+    public static readonly ReplayPolicy LinUcb = new("linucb", RoutingPolicyKind.LinUcb, false);
+
+    public static readonly ReplayPolicy Thompson = new("thompson", RoutingPolicyKind.ThompsonSampling, false);
+
+    public static readonly ReplayPolicy EpsilonGreedy = new("epsilon-greedy", RoutingPolicyKind.EpsilonGreedy, false);
+
+    /// <summary>The MetaLLM paper's configuration: LinUCB with α = 0 (greedy) after a ridge warm start.</summary>
+    public static readonly ReplayPolicy MetaLlmPaper = new("metallm-paper", RoutingPolicyKind.LinUcb, true);
+
+    public static IReadOnlyList<ReplayPolicy> All { get; } = [LinUcb, Thompson, EpsilonGreedy, MetaLlmPaper];
+
+    public static ReplayPolicy Parse(string name) =>
+        All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"Unknown policy '{name}'; expected one of {string.Join(", ", All.Select(p => p.Name))}.");
+
+    /// <summary>Builds the router options of one run of this policy.</summary>
+    public MetaLlmRouterOptions CreateOptions(ReplayTuning tuning, double lambda, int seed, decimal? costReferenceUsd, int queries) => new()
+    {
+        CostWeight = lambda,
+        CostReferenceUsd = costReferenceUsd,
+        Policy = Kind,
+        Exploration = this == MetaLlmPaper ? 0 : Kind == RoutingPolicyKind.ThompsonSampling ? tuning.PosteriorScale : tuning.Alpha,
+        Epsilon = tuning.Epsilon,
+        Regularization = tuning.Regularization,
+        FeatureDimension = tuning.FeatureDimension,
+        Seed = seed,
+        MaxPendingDecisions = Math.Max(queries + 1, 1_000),
+        PendingDecisionLifetime = TimeSpan.FromDays(1),
+    };
+}

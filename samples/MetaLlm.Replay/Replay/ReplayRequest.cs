@@ -1,0 +1,38 @@
+using MetaLlm.Replay.Datasets;
+
+namespace MetaLlm.Replay.Replay;
+
+/// <summary>What to replay and how: the parsed command line.</summary>
+internal sealed record ReplayRequest
+{
+    /// <summary>The default λ grid: from "ignore price" (0) to "always the cheapest" (large λ makes price dominate).</summary>
+    public static readonly IReadOnlyList<double> DefaultLambdas = [0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 3];
+
+    public required string TestPath { get; init; }
+
+    public string? TrainPath { get; init; }
+
+    public string? PricesPath { get; init; }
+
+    public DatasetFormat Format { get; init; } = DatasetFormat.Auto;
+
+    public IReadOnlyList<ReplayPolicy> Policies { get; init; } = ReplayPolicy.All;
+
+    /// <summary>Gets the settings, or <see langword="null"/> for all that the data allows.</summary>
+    public IReadOnlyList<ReplaySetting>? Settings { get; init; }
+
+    public IReadOnlyList<double> Lambdas { get; init; } = DefaultLambdas;
+
+    public int Seeds { get; init; } = 5;
+
+    /// <summary>Gets the number of test queries to replay (cycling through the file when larger), or <see langword="null"/> for all.</summary>
+    public int? Queries { get; init; }
+
+    public ReplayTuning Tuning { get; init; } = new();
+
+    public int MaxParallelism { get; init; } = Environment.ProcessorCount;
+
+    public string? ReportPath { get; init; }
+
+    public string? PlotPath { get; init; }
+}

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace MetaLlm.Replay.Reporting;
+
+/// <summary>The hyper-parameters the replayed routers were built with.</summary>
+internal sealed record TuningResult(
+    [property: JsonPropertyName("alpha")] double Alpha,
+    [property: JsonPropertyName("posteriorScale")] double PosteriorScale,
+    [property: JsonPropertyName("epsilon")] double Epsilon,
+    [property: JsonPropertyName("regularization")] double Regularization,
+    [property: JsonPropertyName("featureDimension")] int FeatureDimension,
+    [property: JsonPropertyName("assumedOutputTokens")] int AssumedOutputTokens);
