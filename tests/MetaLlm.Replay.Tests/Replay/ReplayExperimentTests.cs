@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.Replay;
+using MetaLlm.Replay.Reporting;
+
+namespace MetaLlm.Replay.Tests.Replay;
+
+public sealed class ReplayExperimentTests : IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public async Task Replays_every_policy_and_setting_and_never_beats_the_oracle()
+    {
+        var request = SmallRequest() with { Lambdas = [0, 0.5, 20], Seeds = 2 };
+        var experiment = ReplayExperiment.Load(request);
+
+        var report = await experiment.RunAsync();
+
+        // 3 policies × 3 settings + the paper's configuration in the 2 settings with training, × 3 λ.
+        report.Points.Should().HaveCount(((3 * 3) + 2) * 3);
+        report.Points.Should().OnlyContain(p => p.Seeds == 2);
+        report.Points.Should().OnlyContain(p => p.Accuracy <= report.Oracle.Accuracy + 1e-12);
+        report.Points.Should().OnlyContain(p => p.RegretVsOracle >= -1e-9);
+        report.Singles.Should().OnlyContain(s => s.Accuracy <= report.Oracle.Accuracy);
+        report.Aiq.Router.Should().BeGreaterThanOrEqualTo(report.Aiq.ZeroRouter);
+        report.Queries.Should().Be(40);
+        report.Arms.Should().Equal("cheap-math", "cheap-code", "dear-all");
+    }
+
+    [Fact]
+    public async Task A_warm_started_router_learns_which_model_suits_which_prompt()
+    {
+        // Each cheap model is right on half the prompts and the dear one on all: with a small λ the trained router should
+        // send math to the math model and code to the code model, nearly matching the oracle at a fraction of the cost.
+        var request = SmallRequest() with { Lambdas = [0.3], Seeds = 1, Settings = [ReplaySetting.Offline], Policies = [ReplayPolicy.MetaLlmPaper] };
+
+        var report = await ReplayExperiment.Load(request).RunAsync();
+
+        var point = report.Points.Single();
+        point.Accuracy.Should().BeGreaterThan(0.9);
+        point.CostPerQuery.Should().BeLessThan(report.Singles.Single(s => s.Arm == "dear-all").CostPerQuery / 2);
+    }
+
+    [Fact]
+    public async Task With_one_model_the_router_reproduces_its_accuracy_and_cost()
+    {
+        string test = _files.Write("one.jsonl", """
+            {"prompt": "a", "outcomes": {"m": {"score": 1, "cost": 0.002}}}
+            {"prompt": "bb", "outcomes": {"m": {"score": 0.25, "inputTokens": 1000, "outputTokens": 500}}}
+            """);
+        string prices = _files.Write("prices.json", """{"m": {"input": 1, "output": 4}}""");
+        var request = new ReplayRequest { TestPath = test, PricesPath = prices, Lambdas = [0.2], Seeds = 3, Policies = [ReplayPolicy.LinUcb], Tuning = new ReplayTuning { FeatureDimension = 8 } };
+
+        var report = await ReplayExperiment.Load(request).RunAsync();
+
+        var point = report.Points.Single();
+        point.Setting.Should().Be("online");
+        point.Accuracy.Should().Be(0.625);
+        point.CostPerQuery.Should().BeApproximately((0.002 + 0.003) / 2, 1e-12);
+        report.Singles.Single().CostPerQuery.Should().BeApproximately(0.0025, 1e-12);
+    }
+
+    [Fact]
+    public async Task The_report_has_the_contract_field_names()
+    {
+        var report = await ReplayExperiment.Load(SmallRequest() with { Lambdas = [0.1], Seeds = 1, Policies = [ReplayPolicy.Thompson] }).RunAsync();
+
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(report, ReportJson.Options));
+        var root = json.RootElement;
+        foreach (string name in new[] { "dataset", "queries", "arms", "singles", "oracle", "points", "aiq", "featurizer", "elapsedSeconds" })
+        {
+            root.TryGetProperty(name, out _).Should().BeTrue($"the report must have \"{name}\"");
+        }
+
+        root.GetProperty("dataset").GetString().Should().Be("test");
+        root.GetProperty("featurizer").GetString().Should().Be("hashing-32");
+        Names(root.GetProperty("singles")[0]).Should().Contain(["arm", "accuracy", "costPerQuery"]);
+        Names(root.GetProperty("oracle")).Should().Contain(["accuracy", "costPerQuery"]);
+        Names(root.GetProperty("aiq")).Should().Contain(["router", "zeroRouter", "oracle"]);
+        Names(root.GetProperty("points")[0]).Should().Contain(["policy", "setting", "lambda", "seeds", "accuracy", "accuracyStd", "costPerQuery", "meanReward", "regretVsOracle"]);
+        root.GetProperty("points")[0].GetProperty("policy").GetString().Should().Be("thompson");
+        root.GetProperty("costEstimate").GetString().Should().Contain("characters / 4");
+    }
+
+    [Fact]
+    public void Models_that_differ_between_train_and_test_are_an_error()
+    {
+        var request = SmallRequest() with { TrainPath = _files.Write("other.json", """[{"question": "q", "scores": {"cheap-math": 1, "other": 0, "dear-all": 1}}]""") };
+
+        var act = () => ReplayExperiment.Load(request);
+
+        act.Should().Throw<ReplayDataException>().Which.Message.Should().Contain("only in test: [cheap-code]").And.Contain("only in train: [other]");
+    }
+
+    [Fact]
+    public void Settings_that_need_training_data_without_it_are_an_error()
+    {
+        var request = SmallRequest() with { TrainPath = null, Settings = [ReplaySetting.OnlineWarm] };
+
+        var act = () => ReplayExperiment.Load(request);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*--train*");
+    }
+
+    [Fact]
+    public void A_missing_file_is_an_error_naming_it()
+    {
+        var request = SmallRequest() with { TestPath = _files.PathOf("missing.json") };
+
+        var act = () => ReplayExperiment.Load(request);
+
+        act.Should().Throw<ReplayDataException>().WithMessage("*missing.json*does not exist*");
+    }
+
+    private static IEnumerable<string> Names(JsonElement element) => element.EnumerateObject().Select(p => p.Name);
+
+    // Math prompts are solved by cheap-math, code prompts by cheap-code, everything by dear-all (ten times the price).
+    private ReplayRequest SmallRequest()
+    {
+        string train = _files.Write("train.json", Split(120, seed: 1));
+        string test = _files.Write("test.json", Split(40, seed: 2));
+        string prices = _files.Write("prices.json", """
+            {"cheap-math": {"input": 0.1, "output": 0.1}, "cheap-code": {"input": 0.1, "output": 0.1}, "dear-all": {"input": 1, "output": 1}}
+            """);
+        return new ReplayRequest
+        {
+            TrainPath = train,
+            TestPath = test,
+            PricesPath = prices,
+            Tuning = new ReplayTuning { FeatureDimension = 32 },
+            MaxParallelism = 2,
+        };
+    }
+
+    private static string Split(int count, int seed)
+    {
+        var random = new Random(seed);
+        var json = new StringBuilder("[\n");
+        for (int i = 0; i < count; i++)
+        {
+            bool math = random.Next(2) == 0;
+            int n = random.Next(1000);
+            string question = math
+                ? string.Create(CultureInfo.InvariantCulture, $"Compute the sum of {n} and {n + 7} and report the number")
+                : string.Create(CultureInfo.InvariantCulture, $"Write a python function named f{n} that returns a list");
+            int mathScore = math ? 1 : 0;
+            json.Append(CultureInfo.InvariantCulture, $"  {{\"question\": \"{question}\", \"scores\": {{\"cheap-math\": {mathScore}, \"cheap-code\": {1 - mathScore}, \"dear-all\": 1}}}}");
+            json.Append(i + 1 < count ? ",\n" : "\n");
+        }
+
+        return json.Append(']').ToString();
+    }
+}
