@@ -42,4 +42,20 @@ public sealed class AnthropicArmTests
         error.StatusCode.Should().Be((HttpStatusCode)529);
         server.Requests.Should().ContainSingle("the SDK's own retries are off");
     }
+
+    [Theory]
+    [InlineData("application/json", "{\"id\":\"msg_01\",\"type\":\"mess")]
+    [InlineData("text/html", "<html>gateway login</html>")]
+    public async Task Truncated_json_or_a_wrong_content_type_is_a_malformed_response(string contentType, string body)
+    {
+        await using var server = await LoopbackServer.StartAsync((context, _) => AnthropicWire.WriteAsync(context, 200, body, contentType));
+        using var handler = new TrackingHandler();
+        using var client = AnthropicArm.CreateChatClient("claude-haiku-4-5", "sk-ant-test", new AnthropicProviderOptions { Endpoint = server.BaseAddress, HttpMessageHandler = handler });
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(Question));
+
+        error.Kind.Should().Be(ProviderErrorKind.MalformedResponse);
+        error.IsTransient.Should().BeFalse();
+        handler.OpenResponses.Should().Be(0);
+    }
 }

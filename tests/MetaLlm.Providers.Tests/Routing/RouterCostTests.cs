@@ -53,6 +53,23 @@ public sealed class RouterCostTests
     }
 
     [Fact]
+    public async Task OpenAI_streamed_cost_is_charged_from_the_usage_of_the_last_chunk()
+    {
+        await using var server = await LoopbackServer.StartAsync((context, _) => OpenAIWire.WriteEventsAsync(context));
+        using var handler = new TrackingHandler();
+        using var router = Router(b => b.AddOpenAIArm("gpt-4o-mini", "sk-test", configure: o =>
+        {
+            o.Endpoint = new Uri(server.BaseAddress, "/v1/");
+            o.HttpMessageHandler = handler;
+        }));
+
+        var updates = await router.GetStreamingResponseAsync(Question).ToListAsync();
+        var feedback = router.RecordFeedback((string)updates[0].AdditionalProperties![MetaLlmPropertyNames.DecisionId]!, 0.5);
+
+        feedback.CostUsd.Should().Be(Expected("gpt-4o-mini", 40, 2));
+    }
+
+    [Fact]
     public async Task Bedrock_cost_is_tokens_times_catalogue_price_for_plain_and_streamed_answers()
     {
         await using var server = await LoopbackServer.StartAsync((context, request) => request.RawTarget.EndsWith("/converse-stream", StringComparison.Ordinal)
