@@ -47,7 +47,7 @@ public static class AnthropicArm
         {
             ApiKey = apiKey,
             MaxRetries = 0,
-            Timeout = options.Timeout,
+            Timeout = options.Timeout == Timeout.InfiniteTimeSpan ? null : options.Timeout,
             HttpClient = options.CreateHttpClient(new ResponseContentTypeHandler(ProviderName, model, "application/json", "text/event-stream")),
         };
         if (options.Endpoint is not null)

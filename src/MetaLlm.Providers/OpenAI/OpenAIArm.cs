@@ -51,8 +51,12 @@ public static class OpenAIArm
             Transport = new HttpClientPipelineTransport(options.CreateHttpClient(
                 new ResponseContentTypeHandler(provider, model, "application/json", "text/event-stream"))),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = options.Timeout,
         };
+        if (options.Timeout != Timeout.InfiniteTimeSpan)
+        {
+            clientOptions.NetworkTimeout = options.Timeout;
+        }
+
         if (options.Endpoint is not null)
         {
             clientOptions.Endpoint = options.Endpoint;

@@ -96,6 +96,30 @@ public sealed class RouterCostTests
     }
 
     [Fact]
+    public async Task A_bedrock_api_key_from_configuration_is_sent_as_a_bearer_token()
+    {
+        await using var server = await LoopbackServer.StartAsync((context, _) => BedrockTestServer.WriteAsync(context, 200, "application/json", BedrockTestServer.ConverseJson));
+        using var handler = new TrackingHandler();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Bedrock:ApiKey"] = "bedrock-key-from-config",
+            ["Bedrock:Region"] = "us-west-2",
+        }).Build();
+        using var router = Router(
+            b => b.AddBedrockArm("amazon.nova-lite-v1:0", configure: o =>
+            {
+                o.Endpoint = server.BaseAddress;
+                o.HttpMessageHandler = handler;
+            }),
+            configuration);
+
+        var response = await router.GetResponseAsync(Question);
+
+        server.Requests.Single().Headers["Authorization"].Should().Be("Bearer bedrock-key-from-config");
+        response.GetCostUsd().Should().Be(Expected("amazon.nova-lite-v1:0", 1234, 56));
+    }
+
+    [Fact]
     public async Task Anthropic_cost_is_tokens_times_catalogue_price_with_the_key_from_configuration()
     {
         await using var server = await LoopbackServer.StartAsync((context, _) => AnthropicWire.WriteAsync(context, 200, AnthropicWire.MessageJson));
