@@ -20,7 +20,7 @@ internal static class ReplayCommandLine
           --format NAME         auto (default), jsonl, routerbench or llmrouter
           --policies LIST       linucb,thompson,epsilon-greedy,metallm-paper (default: all)
           --settings LIST       offline,online,online-warm (default: all the data allows)
-          --lambdas LIST        cost weights λ (default: 0,0.02,0.05,0.1,0.15,0.2,0.3,0.5,1,3)
+          --lambdas LIST        cost weights λ (default: 0,0.02,0.05,0.1,0.15,0.2,0.3,0.5,1,10)
           --seeds N             shuffled query orders per point (default 5)
           --queries N           replay N test queries, cycling through the file (for timing)
           --report PATH         write the JSON report
@@ -28,8 +28,8 @@ internal static class ReplayCommandLine
           --alpha X             LinUCB's exploration α (default 0.1)
           --posterior-scale X   Thompson sampling's posterior scale (default 0.1)
           --epsilon X           epsilon-greedy's ε (default 0.02)
-          --regularization X    ridge penalty of every arm's model (default 1)
-          --dimension N         hashing featurizer dimension, bias included (default 256)
+          --regularization X    ridge penalty of every arm's model (default 20)
+          --dimension N         hashing featurizer dimension, bias included (default 128)
           --output-tokens N     answer length assumed when a file records none (default 200)
           --parallelism N       replays run at once (default: processor count)
           --help                show this text
@@ -77,6 +77,8 @@ internal static class ReplayCommandLine
         {
             TestPath = values.GetValueOrDefault("--test") ?? Path.Combine(dataDirectory, "test.json"),
             TrainPath = values.GetValueOrDefault("--train") ?? (bundled ? Path.Combine(dataDirectory, "train.json") : null),
+            DatasetName = bundled ? "dcrouter_test" : null,
+            TrainDatasetName = bundled && !values.ContainsKey("--train") ? "dcrouter_train" : null,
             PricesPath = values.GetValueOrDefault("--prices") ?? (bundled ? Path.Combine(dataDirectory, "llm_candidates.json") : null),
             Format = values.TryGetValue("--format", out string? format) ? ParseFormat(format) : DatasetFormat.Auto,
             Policies = values.TryGetValue("--policies", out string? policies) ? [.. List(policies).Select(ReplayPolicy.Parse)] : ReplayPolicy.All,

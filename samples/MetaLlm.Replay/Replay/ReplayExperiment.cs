@@ -99,20 +99,25 @@ internal sealed class ReplayExperiment
         featurizer.Precompute(Queries.Select(q => q.Messages).Concat(Train?.Queries.Select(q => q.Messages) ?? []));
         var runner = new ReplayRunner(Test.Arms, Costs, Queries, Train?.Queries, featurizer, tuning);
 
-        var plan = Plan();
-        var jobs = plan.SelectMany(p => Enumerable.Range(0, _request.Seeds).Select(seed => (p.Policy, p.Setting, p.Lambda, Seed: seed))).ToList();
-        var results = new ReplayRunResult[jobs.Count];
+        // Learning settings need a fresh router per seed; offline ones share one fitted router across seeds. The
+        // dearest jobs (with a warm start) go first so the cores stay busy to the end.
+        var jobs = Plan()
+            .SelectMany(p => p.Setting.Learns()
+                ? Enumerable.Range(0, _request.Seeds).Select(seed => (p.Policy, p.Setting, p.Lambda, Seeds: (int[])[seed]))
+                : [(p.Policy, p.Setting, p.Lambda, Seeds: Enumerable.Range(0, _request.Seeds).ToArray())])
+            .OrderByDescending(j => j.Setting.UsesTraining())
+            .ToList();
+        var results = new IReadOnlyList<ReplayRunResult>[jobs.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, jobs.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _request.MaxParallelism), CancellationToken = cancellationToken },
             async (i, ct) =>
             {
                 var job = jobs[i];
-                results[i] = await runner.RunAsync(job.Policy, job.Setting, job.Lambda, job.Seed, ct).ConfigureAwait(false);
-                progress?.Invoke(results[i]);
+                results[i] = await runner.RunAsync(job.Policy, job.Setting, job.Lambda, job.Seeds, progress, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
 
-        var report = BuildReport(results, featurizer.Name);
+        var report = BuildReport([.. results.SelectMany(r => r)], featurizer.Name);
         report.ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
         return report;
     }
@@ -139,7 +144,7 @@ internal sealed class ReplayExperiment
 
         return new ReplayReport
         {
-            Dataset = Test.Name,
+            Dataset = _request.DatasetName ?? Test.Name,
             Queries = Queries.Count,
             Arms = arms,
             Singles = singles,
@@ -147,7 +152,7 @@ internal sealed class ReplayExperiment
             Points = points,
             Aiq = new AiqResult(baselines.Aiq(routerPoints), baselines.Aiq([]), baselines.Aiq([baselines.Oracle])),
             Featurizer = featurizerName,
-            TrainDataset = Train?.Name,
+            TrainDataset = Train is null ? null : _request.TrainDatasetName ?? Train.Name,
             TrainQueries = Train?.Queries.Count ?? 0,
             Random = new BaselineResult(baselines.Random.Accuracy, baselines.Random.Cost),
             CostEstimate = Costs.Description,

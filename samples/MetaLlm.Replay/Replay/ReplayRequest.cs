@@ -6,11 +6,17 @@ namespace MetaLlm.Replay.Replay;
 internal sealed record ReplayRequest
 {
     /// <summary>The default λ grid: from "ignore price" (0) to "always the cheapest" (large λ makes price dominate).</summary>
-    public static readonly IReadOnlyList<double> DefaultLambdas = [0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 3];
+    public static readonly IReadOnlyList<double> DefaultLambdas = [0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 10];
 
     public required string TestPath { get; init; }
 
     public string? TrainPath { get; init; }
+
+    /// <summary>Gets the name reported for the test data, or <see langword="null"/> for its file name.</summary>
+    public string? DatasetName { get; init; }
+
+    /// <summary>Gets the name reported for the training data, or <see langword="null"/> for its file name.</summary>
+    public string? TrainDatasetName { get; init; }
 
     public string? PricesPath { get; init; }
 

@@ -35,15 +35,43 @@ internal sealed class ReplayRunner
     /// <summary>Gets whether training data is available for the offline and online-warm settings.</summary>
     public bool HasTraining => _warmStart.Count > 0;
 
-    public async Task<ReplayRunResult> RunAsync(ReplayPolicy policy, ReplaySetting setting, double lambda, int seed, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Builds a router, warm-starts it when the setting uses training data, and replays the test queries once per seed,
+    /// each time in that seed's shuffled order.
+    /// </summary>
+    /// <remarks>
+    /// A router that learns must start afresh for every order, so learning settings take one seed per call. An offline
+    /// router never changes while evaluating, so one fitted router replays all the seeds' orders: fitting it again
+    /// would give the same model.
+    /// </remarks>
+    public async Task<IReadOnlyList<ReplayRunResult>> RunAsync(
+        ReplayPolicy policy, ReplaySetting setting, double lambda, IReadOnlyList<int> seeds, Action<ReplayRunResult>? progress = null, CancellationToken cancellationToken = default)
     {
-        var options = policy.CreateOptions(_tuning, lambda, seed, _costs.CostReferenceUsd, _test.Count);
+        if (seeds.Count == 0 || (setting.Learns() && seeds.Count != 1))
+        {
+            throw new ArgumentException("A learning router replays exactly one seed per call; an offline one at least one.", nameof(seeds));
+        }
+
+        var options = policy.CreateOptions(_tuning, lambda, seeds[0], _costs.CostReferenceUsd, _test.Count * seeds.Count);
         using var router = new MetaLlmRouter(_arms, options, featurizer: _featurizer);
         if (setting.UsesTraining())
         {
             await router.WarmStartAsync(_warmStart, cancellationToken).ConfigureAwait(false);
         }
 
+        var results = new List<ReplayRunResult>(seeds.Count);
+        foreach (int seed in seeds)
+        {
+            var result = await ReplayAsync(router, policy, setting, lambda, seed, cancellationToken).ConfigureAwait(false);
+            progress?.Invoke(result);
+            results.Add(result);
+        }
+
+        return results;
+    }
+
+    private async Task<ReplayRunResult> ReplayAsync(MetaLlmRouter router, ReplayPolicy policy, ReplaySetting setting, double lambda, int seed, CancellationToken cancellationToken)
+    {
         int[] order = Shuffle(_test.Count, seed);
         var picks = new int[_arms.Length];
         double score = 0, reward = 0, regret = 0;

@@ -13,10 +13,10 @@ internal sealed record ReplayTuning
     public double Epsilon { get; init; } = 0.02;
 
     /// <summary>Gets the ridge penalty of every arm's model.</summary>
-    public double Regularization { get; init; } = 1.0;
+    public double Regularization { get; init; } = 20;
 
     /// <summary>Gets the dimension of the hashing featurizer, bias included.</summary>
-    public int FeatureDimension { get; init; } = 256;
+    public int FeatureDimension { get; init; } = 128;
 
     /// <summary>Gets the answer length assumed when a file records no output tokens.</summary>
     public int AssumedOutputTokens { get; init; } = 200;

@@ -12,33 +12,26 @@ internal static class SummaryTable
         console.MarkupLine(Invariant($"[bold]{Markup.Escape(report.Dataset)}[/]: {report.Queries} queries × {report.Arms.Count} models{training}, featurizer {Markup.Escape(report.Featurizer)}"));
         console.MarkupLine("[grey]Cost: " + Markup.Escape(report.CostEstimate) + "[/]");
 
-        var baselines = new Table().Title("Baselines").AddColumns("Router", "Accuracy", "Cost / query ($)");
+        var baselines = new Table().Title("Baselines").AddColumns("Router", "Accuracy", "$ / 1k queries");
         foreach (var model in report.Singles.OrderBy(s => s.CostPerQuery))
         {
-            baselines.AddRow(Markup.Escape(model.Arm), F(model.Accuracy), Cost(model.CostPerQuery));
+            baselines.AddRow(Markup.Escape(model.Arm), F(model.Accuracy), PerThousand(model.CostPerQuery));
         }
 
-        baselines.AddRow("[italic]random[/]", F(report.Random.Accuracy), Cost(report.Random.CostPerQuery));
-        baselines.AddRow("[bold]oracle[/]", F(report.Oracle.Accuracy), Cost(report.Oracle.CostPerQuery));
+        baselines.AddRow("[italic]random[/]", F(report.Random.Accuracy), PerThousand(report.Random.CostPerQuery));
+        baselines.AddRow("[bold]oracle[/]", F(report.Oracle.Accuracy), PerThousand(report.Oracle.CostPerQuery));
         console.Write(baselines);
 
-        var policies = new Table().Title("Router (mean ± std over seeds; best point per budget band)")
-            .AddColumns("Policy", "Setting", "AIQ", "λ", "Accuracy", "Cost / query ($)", "λ (≤ best single's cost)", "Accuracy", "Cost / query ($)");
+        // One row per policy and setting: its AIQ, its most accurate point within the best single model's budget, and
+        // its cheapest point at least as accurate as that model (accuracy ± std over seeds @ $ per 1k queries, λ).
+        var policies = new Table().Title("Router: mean ± std over seeds, accuracy @ $ / 1k queries")
+            .AddColumns("Policy (setting)", "AIQ", "Best within best single's cost", "Cheapest matching best single");
         foreach (var group in report.Points.GroupBy(p => (p.Policy, p.Setting)))
         {
             double aiq = report.AiqByPolicy.First(a => a.Policy == group.Key.Policy && a.Setting == group.Key.Setting).Aiq;
-            var best = group.OrderByDescending(p => p.Accuracy).First();
             var budget = group.Where(p => p.CostPerQuery <= report.BestSingle.CostPerQuery).OrderByDescending(p => p.Accuracy).FirstOrDefault();
-            policies.AddRow(
-                group.Key.Policy,
-                group.Key.Setting,
-                F(aiq),
-                F(best.Lambda),
-                $"{F(best.Accuracy)} ± {F(best.AccuracyStd)}",
-                Cost(best.CostPerQuery),
-                budget is null ? "-" : F(budget.Lambda),
-                budget is null ? "-" : $"{F(budget.Accuracy)} ± {F(budget.AccuracyStd)}",
-                budget is null ? "-" : Cost(budget.CostPerQuery));
+            var matching = group.Where(p => p.Accuracy >= report.BestSingle.Accuracy).OrderBy(p => p.CostPerQuery).FirstOrDefault();
+            policies.AddRow($"{group.Key.Policy} ({group.Key.Setting})", F(aiq), budget is null ? "-" : Point(budget), matching is null ? "-" : Point(matching));
         }
 
         console.Write(policies);
@@ -56,7 +49,7 @@ internal static class SummaryTable
 
         if (report.CheapestMatchingBestSingle is { } match)
         {
-            console.MarkupLine(Invariant($"It matches that accuracy for ${Cost(match.CostPerQuery)} per query, {F(100 * (1 - (match.CostPerQuery / single.CostPerQuery)))}% less ({match.Policy}, {match.Setting}, λ = {F(match.Lambda)}: {F(match.Accuracy)})."));
+            console.MarkupLine(Invariant($"It matches that accuracy for ${Cost(match.CostPerQuery)} per query, {100 * (1 - (match.CostPerQuery / single.CostPerQuery)):0}% less ({match.Policy}, {match.Setting}, λ = {F(match.Lambda)}: {F(match.Accuracy)})."));
         }
         else
         {
@@ -69,6 +62,11 @@ internal static class SummaryTable
     private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 
     private static string Cost(double value) => value.ToString("0.000000", CultureInfo.InvariantCulture);
+
+    private static string PerThousand(double costPerQuery) => (1000 * costPerQuery).ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string Point(RouterPointResult point) =>
+        Invariant($"{F(point.Accuracy)} ± {F(point.AccuracyStd)} @ {PerThousand(point.CostPerQuery)}, λ {point.Lambda:0.###}");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
