@@ -66,6 +66,20 @@ public sealed class BedrockChatClientTests
     }
 
     [Fact]
+    public async Task The_servers_independent_check_rejects_a_request_signed_with_another_secret()
+    {
+        await using var server = await LoopbackServer.StartAsync((context, _) => WriteAsync(context, 200, "application/json", ConverseJson));
+        using var handler = new TrackingHandler();
+        var options = Options(server, handler);
+        options.Credentials = new Amazon.Runtime.BasicAWSCredentials(AccessKey, "not-the-secret");
+        using var client = new BedrockChatClient(NovaId, options);
+
+        await client.GetResponseAsync(Question);
+
+        SigV4Verifier.Verify(server.Requests.Single(), AccessKey, SecretKey, Region, "bedrock").Valid.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Converse_uses_the_model_id_of_the_options_and_a_bedrock_api_key_when_given()
     {
         await using var server = await LoopbackServer.StartAsync((context, _) => WriteAsync(context, 200, "application/json", ConverseJson));
