@@ -28,7 +28,9 @@ internal static class ReplayCommandLine
           --alpha X             LinUCB's exploration α (default 0.1)
           --posterior-scale X   Thompson sampling's posterior scale (default 0.1)
           --epsilon X           epsilon-greedy's ε (default 0.02)
-          --regularization X    ridge penalty of every arm's model (default 20)
+          --regularization X    ridge penalty of every arm's model after a warm start (default 20)
+          --cold-regularization X  ridge penalty in the online setting, without warm start (default 1)
+          --cold-exploration X  α / posterior scale in the online setting (default 0.5)
           --dimension N         hashing featurizer dimension, bias included (default 128)
           --output-tokens N     answer length assumed when a file records none (default 200)
           --parallelism N       replays run at once (default: processor count)
@@ -69,6 +71,8 @@ internal static class ReplayCommandLine
             PosteriorScale = Number(values, "--posterior-scale", defaults.PosteriorScale),
             Epsilon = Number(values, "--epsilon", defaults.Epsilon),
             Regularization = Number(values, "--regularization", defaults.Regularization),
+            ColdStartRegularization = Number(values, "--cold-regularization", defaults.ColdStartRegularization),
+            ColdStartExploration = Number(values, "--cold-exploration", defaults.ColdStartExploration),
             FeatureDimension = Integer(values, "--dimension", defaults.FeatureDimension, 2),
             AssumedOutputTokens = Integer(values, "--output-tokens", defaults.AssumedOutputTokens, 0),
         };
@@ -96,7 +100,7 @@ internal static class ReplayCommandLine
     private static readonly HashSet<string> KnownOptions =
     [
         "--train", "--test", "--prices", "--format", "--policies", "--settings", "--lambdas", "--seeds", "--queries", "--report", "--plot",
-        "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--dimension", "--output-tokens", "--parallelism",
+        "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--cold-regularization", "--cold-exploration", "--dimension", "--output-tokens", "--parallelism",
     ];
 
     private static IEnumerable<string> List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -160,7 +160,7 @@ internal sealed class ReplayExperiment
             LambdaUnits = Costs.CostReferenceUsd is { } reference
                 ? string.Create(CultureInfo.InvariantCulture, $"MetaLlmRouterOptions.CostWeight with CostReferenceUsd = {reference}: reward = score − λ·cost/{reference}$")
                 : "MetaLlmRouterOptions.CostWeight with the default normalisation: reward = score − λ·cost/(what the dearest arm would charge for the same tokens); unitless",
-            Tuning = new TuningResult(_request.Tuning.Alpha, _request.Tuning.PosteriorScale, _request.Tuning.Epsilon, _request.Tuning.Regularization, _request.Tuning.FeatureDimension, _request.Tuning.AssumedOutputTokens),
+            Tuning = new TuningResult(_request.Tuning.Alpha, _request.Tuning.PosteriorScale, _request.Tuning.Epsilon, _request.Tuning.Regularization, _request.Tuning.ColdStartRegularization, _request.Tuning.ColdStartExploration, _request.Tuning.FeatureDimension, _request.Tuning.AssumedOutputTokens),
             AiqByPolicy = [.. points
                 .GroupBy(p => (p.Policy, p.Setting))
                 .Select(g => new PolicyAiqResult(g.Key.Policy, g.Key.Setting, baselines.Aiq(g.Select(p => new CostAccuracyPoint(p.CostPerQuery, p.Accuracy)))))],

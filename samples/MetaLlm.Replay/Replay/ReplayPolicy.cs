@@ -22,14 +22,17 @@ internal sealed record ReplayPolicy(string Name, RoutingPolicyKind Kind, bool Ne
         ?? throw new ArgumentException($"Unknown policy '{name}'; expected one of {string.Join(", ", All.Select(p => p.Name))}.");
 
     /// <summary>Builds the router options of one run of this policy.</summary>
-    public MetaLlmRouterOptions CreateOptions(ReplayTuning tuning, double lambda, int seed, decimal? costReferenceUsd, int queries) => new()
+    public MetaLlmRouterOptions CreateOptions(ReplayTuning tuning, ReplaySetting setting, double lambda, int seed, decimal? costReferenceUsd, int queries) => new()
     {
         CostWeight = lambda,
         CostReferenceUsd = costReferenceUsd,
         Policy = Kind,
-        Exploration = this == MetaLlmPaper ? 0 : Kind == RoutingPolicyKind.ThompsonSampling ? tuning.PosteriorScale : tuning.Alpha,
+        Exploration = this == MetaLlmPaper ? 0
+            : !setting.UsesTraining() ? tuning.ColdStartExploration
+            : Kind == RoutingPolicyKind.ThompsonSampling ? tuning.PosteriorScale
+            : tuning.Alpha,
         Epsilon = tuning.Epsilon,
-        Regularization = tuning.Regularization,
+        Regularization = setting.UsesTraining() ? tuning.Regularization : tuning.ColdStartRegularization,
         FeatureDimension = tuning.FeatureDimension,
         Seed = seed,
         MaxPendingDecisions = Math.Max(queries + 1, 1_000),

@@ -52,7 +52,7 @@ internal sealed class ReplayRunner
             throw new ArgumentException("A learning router replays exactly one seed per call; an offline one at least one.", nameof(seeds));
         }
 
-        var options = policy.CreateOptions(_tuning, lambda, seeds[0], _costs.CostReferenceUsd, _test.Count * seeds.Count);
+        var options = policy.CreateOptions(_tuning, setting, lambda, seeds[0], _costs.CostReferenceUsd, _test.Count * seeds.Count);
         using var router = new MetaLlmRouter(_arms, options, featurizer: _featurizer);
         if (setting.UsesTraining())
         {

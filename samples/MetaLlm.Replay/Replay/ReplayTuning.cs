@@ -15,6 +15,15 @@ internal sealed record ReplayTuning
     /// <summary>Gets the ridge penalty of every arm's model.</summary>
     public double Regularization { get; init; } = 20;
 
+    /// <summary>
+    /// Gets the ridge penalty in the online setting, which starts with no data: a penalty sized for thousands of
+    /// warm-start examples would drown the first hundreds of rewards and lock the router onto its first choice.
+    /// </summary>
+    public double ColdStartRegularization { get; init; } = 1.0;
+
+    /// <summary>Gets the exploration weight (LinUCB's α, Thompson's posterior scale) in the online setting, which has no warm start to lean on.</summary>
+    public double ColdStartExploration { get; init; } = 0.5;
+
     /// <summary>Gets the dimension of the hashing featurizer, bias included.</summary>
     public int FeatureDimension { get; init; } = 128;
 
