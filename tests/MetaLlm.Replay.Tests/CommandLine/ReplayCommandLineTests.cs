@@ -1,0 +1,65 @@
+using MetaLlm.Replay.CommandLine;
+using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.Replay;
+
+namespace MetaLlm.Replay.Tests.CommandLine;
+
+public sealed class ReplayCommandLineTests
+{
+    [Fact]
+    public void No_arguments_replay_the_bundled_dataset_with_warm_start()
+    {
+        var request = ReplayCommandLine.Parse([], "/data")!;
+
+        request.TestPath.Should().Be(Path.Combine("/data", "test.json"));
+        request.TrainPath.Should().Be(Path.Combine("/data", "train.json"));
+        request.PricesPath.Should().Be(Path.Combine("/data", "llm_candidates.json"));
+        request.DatasetName.Should().Be("dcrouter_test");
+        request.Policies.Should().Equal(ReplayPolicy.All);
+        request.Settings.Should().BeNull("every setting the data allows is the default");
+        request.Lambdas.Should().Equal(ReplayRequest.DefaultLambdas);
+        request.Lambdas.Should().Contain(0).And.Contain(l => l >= 10, "the grid must reach 'always the cheapest model'");
+        request.Seeds.Should().Be(5);
+    }
+
+    [Fact]
+    public void Options_are_parsed_and_a_given_test_file_has_no_bundled_training_or_prices()
+    {
+        var request = ReplayCommandLine.Parse(
+            ["--test", "t.csv", "--policies", "thompson, metallm-paper", "--settings", "online", "--lambdas", "0,0.5", "--seeds", "2", "--dimension", "64", "--format", "routerbench", "--report", "r.json"],
+            "/data")!;
+
+        request.TestPath.Should().Be("t.csv");
+        request.TrainPath.Should().BeNull();
+        request.PricesPath.Should().BeNull();
+        request.DatasetName.Should().BeNull();
+        request.Policies.Should().Equal(ReplayPolicy.Thompson, ReplayPolicy.MetaLlmPaper);
+        request.Settings.Should().Equal(ReplaySetting.Online);
+        request.Lambdas.Should().Equal(0, 0.5);
+        request.Seeds.Should().Be(2);
+        request.Tuning.FeatureDimension.Should().Be(64);
+        request.Format.Should().Be(DatasetFormat.RouterBenchCsv);
+        request.ReportPath.Should().Be("r.json");
+    }
+
+    [Theory]
+    [InlineData(new[] { "--bogus", "1" }, "Unknown argument '--bogus'")]
+    [InlineData(new[] { "--seeds" }, "--seeds needs a value")]
+    [InlineData(new[] { "--seeds", "0" }, "at least 1")]
+    [InlineData(new[] { "--lambdas", "0,-1" }, "non-negative")]
+    [InlineData(new[] { "--policies", "ucb2" }, "Unknown policy 'ucb2'")]
+    [InlineData(new[] { "--settings", "batch" }, "Unknown setting 'batch'")]
+    [InlineData(new[] { "--format", "xml" }, "Unknown --format 'xml'")]
+    public void Bad_arguments_are_explained(string[] args, string message)
+    {
+        var act = () => ReplayCommandLine.Parse(args, "/data");
+
+        act.Should().Throw<ArgumentException>().Which.Message.Should().Contain(message);
+    }
+
+    [Fact]
+    public void Help_returns_no_request()
+    {
+        ReplayCommandLine.Parse(["--help"], "/data").Should().BeNull();
+    }
+}
