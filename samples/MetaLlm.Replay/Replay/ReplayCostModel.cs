@@ -109,7 +109,7 @@ internal sealed class ReplayCostModel
         if (!recordedCost)
         {
             var pricing = arms.Select(a => prices![a]).ToArray();
-            return new ReplayCostModel(pricing, null, $"cost = tokens × prices from {pricesPath}; {estimate}. λ is unitless: normalised cost = cost / what the dearest arm would charge for the same tokens.");
+            return new ReplayCostModel(pricing, null, $"cost = tokens × prices from {Path.GetFileName(pricesPath)}; {estimate}. λ is unitless: normalised cost = cost / what the dearest arm would charge for the same tokens.");
         }
 
         // Recorded dollars: re-express each cost as nano-dollar tokens at a uniform price.
@@ -131,7 +131,7 @@ internal sealed class ReplayCostModel
         decimal dearest = Enumerable.Range(0, arms.Count)
             .Max(arm => reference.Queries.Average(q => (decimal)q.Usage[arm].InputTokens) / 1_000_000_000m);
         decimal? costReference = dearest > 0 ? dearest : null;
-        string missing = estimatedInputs + estimatedOutputs == 0 ? string.Empty : $" (missing costs: tokens × prices from {pricesPath}, {estimate})";
+        string missing = estimatedInputs + estimatedOutputs == 0 ? string.Empty : $" (missing costs: tokens × prices from {Path.GetFileName(pricesPath)}, {estimate})";
         return new ReplayCostModel(
             nano,
             costReference ?? 1m,
