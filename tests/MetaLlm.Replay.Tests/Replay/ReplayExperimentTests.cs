@@ -66,6 +66,34 @@ public sealed class ReplayExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task RouterBench_dollar_costs_come_back_from_the_router_and_rewards_agree_with_and_without_feedback()
+    {
+        // One model, so every setting makes the same choices: the offline reward (computed by the replay) must equal
+        // the reward the router reports through RecordFeedback, and the router's cost must be the recorded dollars.
+        string train = _files.Write("train.csv", "prompt,m,m|total_cost\na,1,0.004\nb,0,0.002\n");
+        string test = _files.Write("test.csv", "prompt,m,m|total_cost\nc,1,0.003\n\"d\nd\",,0.0015\n");
+        var request = new ReplayRequest
+        {
+            TrainPath = train,
+            TestPath = test,
+            Lambdas = [0.7],
+            Seeds = 2,
+            Policies = [ReplayPolicy.LinUcb],
+            Settings = [ReplaySetting.Offline, ReplaySetting.OnlineWarm],
+            Tuning = new ReplayTuning { FeatureDimension = 8 },
+        };
+
+        var report = await ReplayExperiment.Load(request).RunAsync();
+
+        report.CostReferenceUsd.Should().Be(0.003m, "the dearest model's mean cost on the training file is one unit");
+        report.Points.Should().HaveCount(2);
+        report.Points.Should().OnlyContain(p => Math.Abs(p.CostPerQuery - 0.00225) < 1e-15);
+        report.Points.Should().OnlyContain(p => p.Accuracy == 0.5);
+        double expectedReward = 0.5 - (0.7 * (0.00225 / 0.003));
+        report.Points.Should().OnlyContain(p => Math.Abs(p.MeanReward - expectedReward) < 1e-12);
+    }
+
+    [Fact]
     public async Task The_report_has_the_contract_field_names()
     {
         var report = await ReplayExperiment.Load(SmallRequest() with { Lambdas = [0.1], Seeds = 1, Policies = [ReplayPolicy.Thompson] }).RunAsync();
