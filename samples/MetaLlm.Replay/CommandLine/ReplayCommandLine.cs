@@ -32,6 +32,7 @@ internal static class ReplayCommandLine
           --cold-regularization X  ridge penalty in the online setting, without warm start (default 1)
           --cold-exploration X  α / posterior scale in the online setting (default 0.5)
           --dimension N         hashing featurizer dimension, bias included (default 128)
+          --word-weight X       hashing featurizer's weight on words vs character trigrams (default 0.5)
           --output-tokens N     answer length assumed when a file records none (default 200)
           --parallelism N       replays run at once (default: processor count)
           --help                show this text
@@ -75,6 +76,7 @@ internal static class ReplayCommandLine
             ColdStartExploration = Number(values, "--cold-exploration", defaults.ColdStartExploration),
             FeatureDimension = Integer(values, "--dimension", defaults.FeatureDimension, 2),
             AssumedOutputTokens = Integer(values, "--output-tokens", defaults.AssumedOutputTokens, 0),
+            WordWeight = Number(values, "--word-weight", defaults.WordWeight),
         };
 
         return new ReplayRequest
@@ -100,7 +102,7 @@ internal static class ReplayCommandLine
     private static readonly HashSet<string> KnownOptions =
     [
         "--train", "--test", "--prices", "--format", "--policies", "--settings", "--lambdas", "--seeds", "--queries", "--report", "--plot",
-        "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--cold-regularization", "--cold-exploration", "--dimension", "--output-tokens", "--parallelism",
+        "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--cold-regularization", "--cold-exploration", "--dimension", "--word-weight", "--output-tokens", "--parallelism",
     ];
 
     private static IEnumerable<string> List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -53,6 +53,8 @@ internal sealed class ReplayExperiment
             throw new ArgumentException("--policies must name at least one policy.");
         }
 
+        // Bad featurizer settings are reported before any file is read, not halfway through the replays.
+        CreateFeaturizerOptions(request.Tuning).Validate();
         var test = DatasetReader.Read(request.TestPath, request.Format);
         var train = request.TrainPath is null ? null : DatasetReader.Read(request.TrainPath, request.Format);
         if (train is not null && !train.Arms.Order(StringComparer.Ordinal).SequenceEqual(test.Arms.Order(StringComparer.Ordinal), StringComparer.Ordinal))
@@ -95,7 +97,7 @@ internal sealed class ReplayExperiment
     {
         var clock = Stopwatch.StartNew();
         var tuning = _request.Tuning;
-        var featurizer = new PrecomputedFeaturizer(new HashingFeaturizer(tuning.FeatureDimension));
+        var featurizer = new PrecomputedFeaturizer(new HashingFeaturizer(CreateFeaturizerOptions(tuning)));
         featurizer.Precompute(Queries.Select(q => q.Messages).Concat(Train?.Queries.Select(q => q.Messages) ?? []));
         var runner = new ReplayRunner(Test.Arms, Costs, Queries, Train?.Queries, featurizer, tuning);
 
@@ -121,6 +123,9 @@ internal sealed class ReplayExperiment
         report.ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
         return report;
     }
+
+    private static HashingFeaturizerOptions CreateFeaturizerOptions(ReplayTuning tuning) =>
+        new() { Dimension = tuning.FeatureDimension, WordWeight = tuning.WordWeight };
 
     private List<(ReplayPolicy Policy, ReplaySetting Setting, double Lambda)> Plan() =>
         [.. from policy in _request.Policies
@@ -160,7 +165,7 @@ internal sealed class ReplayExperiment
             LambdaUnits = Costs.CostReferenceUsd is { } reference
                 ? string.Create(CultureInfo.InvariantCulture, $"MetaLlmRouterOptions.CostWeight with CostReferenceUsd = {reference}: reward = score − λ·cost/{reference}$")
                 : "MetaLlmRouterOptions.CostWeight with the default normalisation: reward = score − λ·cost/(what the dearest arm would charge for the same tokens); unitless",
-            Tuning = new TuningResult(_request.Tuning.Alpha, _request.Tuning.PosteriorScale, _request.Tuning.Epsilon, _request.Tuning.Regularization, _request.Tuning.ColdStartRegularization, _request.Tuning.ColdStartExploration, _request.Tuning.FeatureDimension, _request.Tuning.AssumedOutputTokens),
+            Tuning = new TuningResult(_request.Tuning.Alpha, _request.Tuning.PosteriorScale, _request.Tuning.Epsilon, _request.Tuning.Regularization, _request.Tuning.ColdStartRegularization, _request.Tuning.ColdStartExploration, _request.Tuning.FeatureDimension, _request.Tuning.WordWeight, _request.Tuning.AssumedOutputTokens),
             AiqByPolicy = [.. points
                 .GroupBy(p => (p.Policy, p.Setting))
                 .Select(g => new PolicyAiqResult(g.Key.Policy, g.Key.Setting, baselines.Aiq(g.Select(p => new CostAccuracyPoint(p.CostPerQuery, p.Accuracy)))))],

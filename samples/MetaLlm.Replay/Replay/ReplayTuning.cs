@@ -27,6 +27,9 @@ internal sealed record ReplayTuning
     /// <summary>Gets the dimension of the hashing featurizer, bias included.</summary>
     public int FeatureDimension { get; init; } = 128;
 
+    /// <summary>Gets the hashing featurizer's share of weight on words (the rest goes to character trigrams).</summary>
+    public double WordWeight { get; init; } = 0.5;
+
     /// <summary>Gets the answer length assumed when a file records no output tokens.</summary>
     public int AssumedOutputTokens { get; init; } = 200;
 }

@@ -11,4 +11,5 @@ internal sealed record TuningResult(
     [property: JsonPropertyName("coldStartRegularization")] double ColdStartRegularization,
     [property: JsonPropertyName("coldStartExploration")] double ColdStartExploration,
     [property: JsonPropertyName("featureDimension")] int FeatureDimension,
+    [property: JsonPropertyName("wordWeight")] double WordWeight,
     [property: JsonPropertyName("assumedOutputTokens")] int AssumedOutputTokens);
