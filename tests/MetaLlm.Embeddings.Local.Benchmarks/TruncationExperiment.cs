@@ -41,7 +41,6 @@ internal static class TruncationExperiment
             ("tail only (256)", 256, 0.0),
             ("head 25% + tail (256)", 256, 0.25),
             ("head 50% + tail (256)", 256, 0.5),
-            ("head 25% + tail (512)", 512, 0.25),
         })
         {
             using var generator = new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { MaxTokens = maxTokens, LongTextHeadShare = headShare });

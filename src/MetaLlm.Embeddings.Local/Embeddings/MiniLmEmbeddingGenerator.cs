@@ -70,8 +70,24 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         }
 
         ObjectDisposedException.ThrowIf(_disposed, this);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Generate(texts, cancellationToken));
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<GeneratedEmbeddings<Embedding<float>>>(cancellationToken);
+        }
+
+        // Inference is CPU work on this thread; failures after the argument checks surface through the task, as with any async call.
+        try
+        {
+            return Task.FromResult(Generate(texts, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<GeneratedEmbeddings<Embedding<float>>>(cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException<GeneratedEmbeddings<Embedding<float>>>(exception);
+        }
     }
 
     /// <inheritdoc />
