@@ -105,7 +105,7 @@ public class LinearBanditPolicyTests
 
         policy.Fit([], [], 0);
 
-        policy.ExportState().Should().BeEquivalentTo(before);
+        policy.ExportState().ShouldBeSameStateAs(before);
     }
 
     [Theory]
@@ -131,7 +131,7 @@ public class LinearBanditPolicyTests
         policy.Invoking(p => p.ImportState([before[0]])).Should().Throw<ArgumentException>().WithParameterName("state");
         policy.Invoking(p => p.GetWeights(5)).Should().Throw<ArgumentOutOfRangeException>();
 
-        policy.ExportState().Should().BeEquivalentTo(before);
+        policy.ExportState().ShouldBeSameStateAs(before);
     }
 
     [Theory]

@@ -144,7 +144,7 @@ public class RidgeRegressionModelTests
         model.Invoking(m => m.AddBatch(new double[4], new double[3], 1)).Should().Throw<ArgumentException>();
         model.Invoking(m => m.ImportState(new RidgeModelState(2, 1.0, 0, new double[4], new double[2]))).Should().Throw<ArgumentException>().WithParameterName("state");
 
-        model.ExportState().Should().BeEquivalentTo(before);
+        new[] { model.ExportState() }.ShouldBeSameStateAs([before]);
         model.Predict([1, 0, 1]).Should().BeApproximately(new ClosedFormRidge([[1, 0, 1]], [0.5], 3, 1.0).Predict([1, 0, 1]), Tolerance);
     }
 

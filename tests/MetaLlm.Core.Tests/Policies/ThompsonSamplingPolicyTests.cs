@@ -71,14 +71,14 @@ public class ThompsonSamplingPolicyTests
     [Fact]
     public void The_estimated_propensity_matches_how_often_each_arm_is_chosen()
     {
-        using var policy = new ThompsonSamplingPolicy(3, 3, new() { PosteriorScale = 1.0, PropensitySamples = 2_000, Seed = 4 });
+        using var policy = new ThompsonSamplingPolicy(3, 3, new() { PosteriorScale = 1.0, PropensitySamples = 1_000, Seed = 4 });
         float[] x = [0.5f, 1f, 1f];
         Train(policy, 0, x, 0.55, 4);
         Train(policy, 1, x, 0.45, 4);
         Train(policy, 2, x, 0.3, 2);
         var estimates = new ArmEstimate[3];
 
-        const int Decisions = 3_000;
+        const int Decisions = 2_000;
         var decisions = Enumerable.Range(0, Decisions).Select(_ => policy.Decide(x, estimates)).ToArray();
 
         for (int arm = 0; arm < 3; arm++)

@@ -22,3 +22,25 @@ internal static class ApproximateAssertions
         worst.Should().BeLessThanOrEqualTo(tolerance, $"{what} must match the reference everywhere (worst at index {worstIndex})");
     }
 }
+
+/// <summary>Exact comparison of learned policy states; element by element, since a generic equivalency check on d² arrays is quadratic.</summary>
+internal static class PolicyStateAssertions
+{
+    public static void ShouldBeSameStateAs(this IReadOnlyList<RidgeModelState> actual, IReadOnlyList<RidgeModelState> expected, string because = "the learned state must not change")
+    {
+        SameState(actual, expected).Should().BeTrue(because);
+    }
+
+    public static void ShouldDifferFrom(this IReadOnlyList<RidgeModelState> actual, IReadOnlyList<RidgeModelState> expected, string because = "the policy must have learned")
+    {
+        SameState(actual, expected).Should().BeFalse(because);
+    }
+
+    private static bool SameState(IReadOnlyList<RidgeModelState> actual, IReadOnlyList<RidgeModelState> expected) =>
+        actual.Count == expected.Count && actual.Zip(expected).All(pair =>
+            pair.First.Dimension == pair.Second.Dimension
+            && pair.First.Regularization == pair.Second.Regularization
+            && pair.First.ObservationCount == pair.Second.ObservationCount
+            && pair.First.Gram.AsSpan().SequenceEqual(pair.Second.Gram)
+            && pair.First.Targets.AsSpan().SequenceEqual(pair.Second.Targets));
+}

@@ -2,8 +2,11 @@ namespace MetaLlm.Tests;
 
 /// <summary>A policy whose choices the test scripts, recording what it is asked to learn.</summary>
 /// <remarks>A hand-written fake: spans cannot pass through a mocking library's argument matchers.</remarks>
-public sealed class ScriptedPolicy(int armCount, int dimension) : IRoutingPolicy
+public sealed class ScriptedPolicy(int armCount, int dimension) : IRoutingPolicy, IDisposable
 {
+    /// <summary>Gets a value indicating whether someone disposed the policy.</summary>
+    public bool Disposed { get; private set; }
+
     /// <summary>Gets or sets the arm to choose for a context.</summary>
     public Func<float[], int> ChooseArm { get; set; } = _ => 0;
 
@@ -49,4 +52,6 @@ public sealed class ScriptedPolicy(int armCount, int dimension) : IRoutingPolicy
 
     public void Fit(ReadOnlySpan<float> contexts, ReadOnlySpan<double> rewards, int count) =>
         throw new NotSupportedException("The scripted policy does not fit.");
+
+    public void Dispose() => Disposed = true;
 }

@@ -1,0 +1,129 @@
+using Microsoft.Extensions.AI;
+using static MetaLlm.Tests.TestArms;
+
+namespace MetaLlm.Tests;
+
+public class WarmStartTests
+{
+    private const int Dimension = 128;
+
+    [Fact]
+    public async Task Warm_start_teaches_the_policy_and_then_each_topic_goes_to_its_best_arm()
+    {
+        using var router = NewRouter(exploration: 0);
+        var policy = (LinearBanditPolicy)router.Policy;
+        var untrained = policy.ExportState();
+        var examples = Examples(new TopicPrompts(seed: 1), perTopic: 80);
+
+        int learned = await router.WarmStartAsync(examples);
+
+        learned.Should().Be(320);
+        policy.ExportState().ShouldDifferFrom(untrained);
+        Enumerable.Range(0, 4).Select(policy.GetObservationCount).Should().OnlyContain(n => n == 320, "every arm learns from every full-information example");
+
+        // Fresh prompts, never seen in training.
+        var prompts = new TopicPrompts(seed: 99);
+        for (int topic = 0; topic < TopicPrompts.TopicCount; topic++)
+        {
+            for (int i = 0; i < 25; i++)
+            {
+                var decision = await router.RouteAsync(Ask(prompts.Next(topic)));
+                decision.ArmIndex.Should().Be(BestArm(topic), $"{TopicPrompts.TopicName(topic)} questions belong to arm {BestArm(topic)}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Warm_start_fits_each_arm_to_the_closed_form_solution_of_its_rewards()
+    {
+        using var router = NewRouter(exploration: 0.5, costWeight: 0.3);
+        var examples = Examples(new TopicPrompts(seed: 2), perTopic: 10);
+
+        await router.WarmStartAsync(examples);
+
+        var contexts = new List<double[]>();
+        foreach (var example in examples)
+        {
+            var x = new float[Dimension];
+            await router.Featurizer.FeaturizeAsync(example.Messages, null, x);
+            contexts.Add(ClosedFormRidge.Widen(x));
+        }
+
+        var policy = (LinearBanditPolicy)router.Policy;
+        for (int arm = 0; arm < 4; arm++)
+        {
+            // Same tokens on every arm, so the normalised cost is the arm's price over the dearest arm's price.
+            var pricing = router.Arms[arm].Pricing;
+            double normalizedCost = (double)(pricing.ComputeCost(300, 100) / Price(8m, 24m).ComputeCost(300, 100));
+            var rewards = examples.Select(e => e.Outcomes[$"arm{arm}"].Score - (0.3 * normalizedCost)).ToList();
+            policy.GetWeights(arm).ShouldBeCloseTo(new ClosedFormRidge(contexts, rewards, Dimension, 0.5).Weights, 1e-9, $"θ of arm {arm}");
+        }
+    }
+
+    [Fact]
+    public async Task Costs_given_in_dollars_are_normalised_by_the_cost_reference()
+    {
+        var policy = new LinUcbPolicy(2, 16);
+        using var router = new MetaLlmRouter(Answering(1, 1, Price(1, 1), Price(2, 2)), new() { CostWeight = 0.5, CostReferenceUsd = 0.02m }, policy, new HashingFeaturizer(16));
+        var example = new WarmStartExample("what is a monad?", new Dictionary<string, ArmOutcome>
+        {
+            ["arm0"] = new(0.6, CostUsd: 0.01m),
+            ["arm1"] = new(0.9, CostUsd: 0.04m),
+        });
+
+        await router.WarmStartAsync([example]);
+
+        var x = new float[16];
+        await router.Featurizer.FeaturizeAsync(example.Messages, null, x);
+        var xs = new List<double[]> { ClosedFormRidge.Widen(x) };
+        policy.GetWeights(0).ShouldBeCloseTo(new ClosedFormRidge(xs, [0.6 - (0.5 * 0.5)], 16, 1.0).Weights, 1e-12, "θ of arm0");
+        policy.GetWeights(1).ShouldBeCloseTo(new ClosedFormRidge(xs, [0.9 - (0.5 * 2.0)], 16, 1.0).Weights, 1e-12, "θ of arm1");
+    }
+
+    [Fact]
+    public async Task Online_feedback_keeps_learning_after_warm_start()
+    {
+        using var router = NewRouter(exploration: 0);
+        await router.WarmStartAsync(Examples(new TopicPrompts(seed: 3), perTopic: 5));
+        var policy = (LinearBanditPolicy)router.Policy;
+
+        var response = await router.GetResponseAsync(Ask("please explain the integral and matrix theorem?"));
+        router.RecordFeedback(response.GetDecisionId()!, 1.0);
+
+        Enumerable.Range(0, 4).Sum(policy.GetObservationCount).Should().Be((4 * 20) + 1);
+    }
+
+    [Fact]
+    public async Task Warm_starting_on_nothing_learns_nothing()
+    {
+        using var router = NewRouter(exploration: 0);
+        var before = ((LinearBanditPolicy)router.Policy).ExportState();
+
+        (await router.WarmStartAsync([])).Should().Be(0);
+
+        ((LinearBanditPolicy)router.Policy).ExportState().ShouldBeSameStateAs(before);
+    }
+
+    internal static int BestArm(int topic) => (topic + 1) % 4;
+
+    /// <summary>Four arms of rising price; each topic's best arm scores 0.9 and the others 0.3, all on the same tokens.</summary>
+    internal static MetaLlmRouter NewRouter(double exploration, double costWeight = 0.2) =>
+        new(Answering(300, 100, Price(1m, 3m), Price(2m, 6m), Price(4m, 12m), Price(8m, 24m)),
+            new() { FeatureDimension = Dimension, Exploration = exploration, CostWeight = costWeight, Regularization = 0.5, Seed = 8 });
+
+    internal static List<WarmStartExample> Examples(TopicPrompts prompts, int perTopic)
+    {
+        var usage = new UsageDetails { InputTokenCount = 300, OutputTokenCount = 100 };
+        var examples = new List<WarmStartExample>();
+        for (int topic = 0; topic < TopicPrompts.TopicCount; topic++)
+        {
+            for (int i = 0; i < perTopic; i++)
+            {
+                var outcomes = Enumerable.Range(0, 4).ToDictionary(arm => $"arm{arm}", arm => new ArmOutcome(arm == BestArm(topic) ? 0.9 : 0.3, usage));
+                examples.Add(new WarmStartExample(prompts.Next(topic), outcomes));
+            }
+        }
+
+        return examples;
+    }
+}
