@@ -93,6 +93,24 @@ public class RouterStreamingTests
     }
 
     [Fact]
+    public async Task A_stream_abandoned_before_its_usage_asks_for_the_usage_instead_of_waiting_forever()
+    {
+        var client = Streaming(Text("a"), Text("b"), Usage(input: 5, output: 5));
+        using var policy = new LinUcbPolicy(1, 8);
+        using var router = new MetaLlmRouter([new RouterArm("only", client, Price(1m, 1m))], policy: policy, featurizer: new HashingFeaturizer(8));
+        string? id = null;
+        await foreach (var update in router.GetStreamingResponseAsync(Ask("hi")))
+        {
+            id = (string)update.AdditionalProperties![MetaLlmPropertyNames.DecisionId]!;
+            break;
+        }
+
+        router.Invoking(r => r.RecordFeedback(id!, 1.0)).Should().Throw<InvalidOperationException>().WithMessage("*reported no usage*");
+        router.RecordFeedback(id!, 1.0, new UsageDetails { InputTokenCount = 5, OutputTokenCount = 5 }).CostUsd.Should().Be(10m / 1_000_000m);
+        policy.GetObservationCount(0).Should().Be(1);
+    }
+
+    [Fact]
     public async Task The_caller_s_options_reach_the_streaming_arm_untouched()
     {
         ChatOptions? seen = null;
