@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
 
@@ -24,6 +25,7 @@ public sealed class HashingFeaturizer : IRequestFeaturizer
     private readonly float _wordWeight;
     private readonly float _charWeight;
     private readonly uint _seed;
+    private readonly ulong _modMultiplier;   // Lemire's fast modulo: ⌈2⁶⁴ / (Dimension − 1)⌉
 
     /// <summary>Initializes a new instance of the <see cref="HashingFeaturizer"/> class.</summary>
     /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
@@ -39,6 +41,7 @@ public sealed class HashingFeaturizer : IRequestFeaturizer
         _wordWeight = (float)Math.Sqrt(options.WordWeight);
         _charWeight = (float)Math.Sqrt(1 - options.WordWeight);
         _seed = FnvOffset ^ options.HashSeed;
+        _modMultiplier = (ulong.MaxValue / (uint)_hashedDimension) + 1;
     }
 
     /// <summary>Initializes a new instance of the <see cref="HashingFeaturizer"/> class with a given dimension.</summary>
@@ -96,18 +99,35 @@ public sealed class HashingFeaturizer : IRequestFeaturizer
         destination[_hashedDimension] = 1f;
     }
 
-    // Adds the weighted word and character parts of one stretch of text into 'hashed'. Two passes keep this
-    // allocation-free: the first counts n-grams to scale each part to about unit length (repeats are rare enough
-    // that the count approximates the squared norm), the second adds them.
+    // Adds the weighted word and character parts of one stretch of text into 'hashed'. One pass hashes every n-gram
+    // into separate word and character sums and counts them; each sum is then scaled to about unit length (repeats
+    // are rare enough that the count approximates the squared norm) and added.
     private void AddNGrams(ReadOnlySpan<char> text, Span<float> hashed)
     {
-        var (words, trigrams) = VisitNGrams(text, hashed, 0, 0, countOnly: true);
-        float wordScale = words > 0 ? _wordWeight / MathF.Sqrt(words) : 0;
-        float charScale = trigrams > 0 ? _charWeight / MathF.Sqrt(trigrams) : 0;
-        VisitNGrams(text, hashed, wordScale, charScale, countOnly: false);
+        int n = _hashedDimension;
+        float[]? rented = null;
+        Span<float> sums = n <= 1024 ? stackalloc float[2 * n] : (rented = ArrayPool<float>.Shared.Rent(2 * n)).AsSpan(0, 2 * n);
+        sums.Clear();
+        Span<float> wordSums = sums[..n];
+        Span<float> charSums = sums[n..];
+        var (words, trigrams) = VisitNGrams(text, wordSums, charSums);
+        if (words > 0)
+        {
+            TensorPrimitives.MultiplyAdd(wordSums, _wordWeight / MathF.Sqrt(words), hashed, hashed);
+        }
+
+        if (trigrams > 0)
+        {
+            TensorPrimitives.MultiplyAdd(charSums, _charWeight / MathF.Sqrt(trigrams), hashed, hashed);
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
     }
 
-    private (int Words, int Trigrams) VisitNGrams(ReadOnlySpan<char> text, Span<float> hashed, float wordScale, float charScale, bool countOnly)
+    private (int Words, int Trigrams) VisitNGrams(ReadOnlySpan<char> text, Span<float> wordSums, Span<float> charSums)
     {
         int words = 0;
         int trigrams = 0;
@@ -118,8 +138,8 @@ public sealed class HashingFeaturizer : IRequestFeaturizer
         char c1 = ' ', c2 = ' ';
         for (int i = 0; i <= text.Length; i++)
         {
-            char c = i < text.Length ? char.ToLowerInvariant(text[i]) : ' ';
-            if (char.IsLetterOrDigit(c))
+            char c = i < text.Length ? Lower(text[i]) : ' ';
+            if (IsLetterOrDigit(c))
             {
                 wordHash = (wordHash ^ c) * FnvPrime;
                 inWord = true;
@@ -127,14 +147,12 @@ public sealed class HashingFeaturizer : IRequestFeaturizer
             else if (inWord)
             {
                 uint unigram = Finish(wordHash);
-                words += hasPrevious ? 2 : 1;
-                if (!countOnly)
+                Add(wordSums, unigram);
+                words++;
+                if (hasPrevious)
                 {
-                    Add(hashed, unigram, wordScale);
-                    if (hasPrevious)
-                    {
-                        Add(hashed, Finish((previousWord * 31) ^ unigram ^ 0x9E3779B9u), wordScale);
-                    }
+                    Add(wordSums, Finish((previousWord * 31) ^ unigram ^ 0x9E3779B9u));
+                    words++;
                 }
 
                 previousWord = unigram;
@@ -144,16 +162,12 @@ public sealed class HashingFeaturizer : IRequestFeaturizer
             }
 
             // Character trigrams, with runs of white space folded to one space: robust to typos and unseen words.
-            char folded = char.IsWhiteSpace(c) ? ' ' : c;
+            char folded = IsWhiteSpace(c) ? ' ' : c;
             if (i < text.Length && !(folded == ' ' && c2 == ' '))
             {
                 trigrams++;
-                if (!countOnly)
-                {
-                    uint h = (((((_seed ^ c1) * FnvPrime) ^ c2) * FnvPrime) ^ folded) * FnvPrime;
-                    Add(hashed, Finish(h ^ 0x85EBCA6Bu), charScale);
-                }
-
+                uint h = (((((_seed ^ c1) * FnvPrime) ^ c2) * FnvPrime) ^ folded) * FnvPrime;
+                Add(charSums, Finish(h ^ 0x85EBCA6Bu));
                 c1 = c2;
                 c2 = folded;
             }
@@ -162,11 +176,20 @@ public sealed class HashingFeaturizer : IRequestFeaturizer
         return (words, trigrams);
     }
 
-    private void Add(Span<float> hashed, uint hash, float scale)
+    private void Add(Span<float> sums, uint hash)
     {
-        int index = (int)((hash & 0x7FFFFFFF) % (uint)_hashedDimension);
-        hashed[index] += (hash & 0x80000000) != 0 ? -scale : scale;
+        // (hash & 0x7FFFFFFF) % (Dimension − 1), by Lemire's multiply-high instead of a division.
+        ulong low = _modMultiplier * (hash & 0x7FFFFFFF);
+        int index = (int)Math.BigMul(low, (ulong)(uint)_hashedDimension, out _);
+        sums[index] += (hash & 0x80000000) != 0 ? -1f : 1f;
     }
+
+    // ASCII, the common case, without the culture tables; the same answers as the char methods.
+    private static char Lower(char c) => c < 128 ? (uint)(c - 'A') <= 'Z' - 'A' ? (char)(c | 0x20) : c : char.ToLowerInvariant(c);
+
+    private static bool IsLetterOrDigit(char c) => c < 128 ? (uint)((c | 0x20) - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9 : char.IsLetterOrDigit(c);
+
+    private static bool IsWhiteSpace(char c) => c < 128 ? c == ' ' || (uint)(c - '\t') <= '\r' - '\t' : char.IsWhiteSpace(c);
 
     // MurmurHash3's finaliser spreads FNV's weak low bits over the whole word.
     private static uint Finish(uint h)

@@ -4,15 +4,24 @@ namespace MetaLlm;
 
 /// <summary>
 /// The shared machinery of the linear contextual bandits: one <see cref="RidgeRegressionModel"/> per arm (disjoint
-/// models), a seeded random source, argument checks, and a reader/writer lock so decisions run concurrently while
-/// updates are exclusive.
+/// models), a seeded random source, and argument checks. Decisions read a compact per-arm copy of each model's
+/// <c>A⁻¹</c> and <c>θ</c> without locks, so they run concurrently with each other and with updates.
 /// </summary>
+/// <remarks>
+/// Each arm has its own write lock, so updates of different arms run in parallel. The double-precision models stay
+/// the reference: <see cref="GetWeights"/>, <see cref="ExportState"/> and <see cref="Fit"/> see exactly what
+/// one Sherman–Morrison step per observation would give. See <see cref="LinearPolicyOptions.DecisionPrecision"/>.
+/// </remarks>
 public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
 {
-    private readonly RidgeRegressionModel[] _models;
-    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    // Below this many features a decision is cheap in double precision, so single precision buys nothing.
+    private const int SinglePrecisionThreshold = 64;
+
+    private readonly ArmPosterior<float>[]? _single;
+    private readonly ArmPosterior<double>[]? _double;
     private readonly Random _random;
     private readonly object _randomLock = new();
+    private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="LinearBanditPolicy"/> class.</summary>
     /// <param name="armCount">The number of arms; at least 1.</param>
@@ -27,10 +36,28 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
 
         ArmCount = armCount;
         Dimension = dimension;
-        _models = new RidgeRegressionModel[armCount];
-        for (int i = 0; i < armCount; i++)
+        bool single = options.DecisionPrecision switch
         {
-            _models[i] = new RidgeRegressionModel(dimension, options.Regularization);
+            DecisionPrecision.SinglePrecision => true,
+            DecisionPrecision.DoublePrecision => false,
+            _ => dimension >= SinglePrecisionThreshold,
+        };
+
+        if (single)
+        {
+            _single = new ArmPosterior<float>[armCount];
+            for (int i = 0; i < armCount; i++)
+            {
+                _single[i] = new ArmPosterior<float>(dimension, options.Regularization);
+            }
+        }
+        else
+        {
+            _double = new ArmPosterior<double>[armCount];
+            for (int i = 0; i < armCount; i++)
+            {
+                _double[i] = new ArmPosterior<double>(dimension, options.Regularization);
+            }
         }
 
         _random = options.Random ?? (options.Seed is int seed ? new Random(seed) : new Random());
@@ -45,41 +72,94 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     /// <inheritdoc />
     public int Dimension { get; }
 
+    /// <summary>Gets the precision decisions are computed in: <see cref="DecisionPrecision.SinglePrecision"/> or <see cref="DecisionPrecision.DoublePrecision"/>.</summary>
+    public DecisionPrecision EffectiveDecisionPrecision => _single is not null ? DecisionPrecision.SinglePrecision : DecisionPrecision.DoublePrecision;
+
     /// <inheritdoc />
     public PolicyDecision Decide(ReadOnlySpan<float> context, Span<ArmEstimate> estimates)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         CheckContext(context);
         if (estimates.Length != ArmCount)
         {
             throw new ArgumentException($"The estimates span has length {estimates.Length}, but the policy has {ArmCount} arms.", nameof(estimates));
         }
 
-        double[]? rented = null;
-        Span<double> x = Dimension <= 1024 ? stackalloc double[Dimension] : (rented = ArrayPool<double>.Shared.Rent(Dimension)).AsSpan(0, Dimension);
-        try
+        if (_single is not null)
         {
-            Widen(context, x);
-            _lock.EnterReadLock();
-            try
+            int padded = ArmPosterior<float>.PaddedLength(Dimension);
+            float[]? rented = null;
+            Span<float> x = padded <= 2048 ? stackalloc float[padded] : (rented = ArrayPool<float>.Shared.Rent(padded)).AsSpan(0, padded);
+            context.CopyTo(x);
+            x[Dimension..].Clear();
+            Estimate(_single, x, estimates);
+            if (rented is not null)
             {
-                for (int arm = 0; arm < _models.Length; arm++)
-                {
-                    var model = _models[arm];
-                    estimates[arm] = new ArmEstimate(model.Predict(x), Math.Sqrt(model.QuadraticForm(x)));
-                }
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-
-            lock (_randomLock)
-            {
-                return Choose(estimates, _random);
+                ArrayPool<float>.Shared.Return(rented);
             }
         }
-        finally
+        else
         {
+            int padded = ArmPosterior<double>.PaddedLength(Dimension);
+            double[]? rented = null;
+            Span<double> x = padded <= 1024 ? stackalloc double[padded] : (rented = ArrayPool<double>.Shared.Rent(padded)).AsSpan(0, padded);
+            Widen(context, x);
+            x[Dimension..].Clear();
+            Estimate(_double!, x, estimates);
+            if (rented is not null)
+            {
+                ArrayPool<double>.Shared.Return(rented);
+            }
+        }
+
+        lock (_randomLock)
+        {
+            return Choose(estimates, _random);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Update(int arm, ReadOnlySpan<float> context, double reward)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckArm(arm);
+        CheckContext(context);
+        if (!double.IsFinite(reward))
+        {
+            throw new ArgumentOutOfRangeException(nameof(reward), reward, "The reward must be a finite number.");
+        }
+
+        if (_single is not null)
+        {
+            int padded = ArmPosterior<float>.PaddedLength(Dimension);
+            float[]? rented = null;
+            Span<float> x = padded <= 2048 ? stackalloc float[padded] : (rented = ArrayPool<float>.Shared.Rent(padded)).AsSpan(0, padded);
+            context.CopyTo(x);
+            x[Dimension..].Clear();
+            var posterior = _single[arm];
+            lock (posterior.WriteLock)
+            {
+                posterior.Observe(context, x, reward);
+            }
+
+            if (rented is not null)
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+        }
+        else
+        {
+            int padded = ArmPosterior<double>.PaddedLength(Dimension);
+            double[]? rented = null;
+            Span<double> x = padded <= 1024 ? stackalloc double[padded] : (rented = ArrayPool<double>.Shared.Rent(padded)).AsSpan(0, padded);
+            Widen(context, x);
+            x[Dimension..].Clear();
+            var exact = _double![arm];
+            lock (exact.WriteLock)
+            {
+                exact.Observe(context, x, reward);
+            }
+
             if (rented is not null)
             {
                 ArrayPool<double>.Shared.Return(rented);
@@ -88,39 +168,9 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     }
 
     /// <inheritdoc />
-    public void Update(int arm, ReadOnlySpan<float> context, double reward)
-    {
-        CheckArm(arm);
-        CheckContext(context);
-        if (!double.IsFinite(reward))
-        {
-            throw new ArgumentOutOfRangeException(nameof(reward), reward, "The reward must be a finite number.");
-        }
-
-        double[] rented = ArrayPool<double>.Shared.Rent(Dimension);
-        try
-        {
-            Span<double> x = rented.AsSpan(0, Dimension);
-            Widen(context, x);
-            _lock.EnterWriteLock();
-            try
-            {
-                _models[arm].Update(x, reward);
-            }
-            finally
-            {
-                _lock.ExitWriteLock();
-            }
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(rented);
-        }
-    }
-
-    /// <inheritdoc />
     public void Fit(ReadOnlySpan<float> contexts, ReadOnlySpan<double> rewards, int count)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         int d = Dimension;
         int k = ArmCount;
@@ -179,17 +229,19 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             }
         }
 
-        _lock.EnterWriteLock();
+        EnterAll();
         try
         {
             for (int arm = 0; arm < k; arm++)
             {
-                _models[arm].AddBatch(gram, targets.AsSpan(arm * d, d), count);
+                Synchronize(arm);
+                ModelOf(arm).AddBatch(gram, targets.AsSpan(arm * d, d), count);
+                Refresh(arm);
             }
         }
         finally
         {
-            _lock.ExitWriteLock();
+            ExitAll();
         }
     }
 
@@ -197,14 +249,22 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     /// <returns>The state, one entry per arm in arm order.</returns>
     public IReadOnlyList<RidgeModelState> ExportState()
     {
-        _lock.EnterReadLock();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        EnterAll();
         try
         {
-            return Array.ConvertAll(_models, m => m.ExportState());
+            var state = new RidgeModelState[ArmCount];
+            for (int arm = 0; arm < ArmCount; arm++)
+            {
+                Synchronize(arm);
+                state[arm] = ModelOf(arm).ExportState();
+            }
+
+            return state;
         }
         finally
         {
-            _lock.ExitReadLock();
+            ExitAll();
         }
     }
 
@@ -213,6 +273,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     /// <exception cref="ArgumentException">The state does not fit this policy.</exception>
     public void ImportState(IReadOnlyList<RidgeModelState> state)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(state);
         if (state.Count != ArmCount)
         {
@@ -227,17 +288,24 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             }
         }
 
-        _lock.EnterWriteLock();
+        EnterAll();
         try
         {
             for (int i = 0; i < ArmCount; i++)
             {
-                _models[i].ImportState(state[i]);
+                if (_single is not null)
+                {
+                    _single[i].Replace(state[i]);
+                }
+                else
+                {
+                    _double![i].Replace(state[i]);
+                }
             }
         }
         finally
         {
-            _lock.ExitWriteLock();
+            ExitAll();
         }
     }
 
@@ -246,15 +314,13 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     /// <returns>A copy of θ.</returns>
     public double[] GetWeights(int arm)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         CheckArm(arm);
-        _lock.EnterReadLock();
-        try
+        object gate = WriteLockOf(arm);
+        lock (gate)
         {
-            return _models[arm].Weights.ToArray();
-        }
-        finally
-        {
-            _lock.ExitReadLock();
+            Synchronize(arm);
+            return ModelOf(arm).Weights.ToArray();
         }
     }
 
@@ -263,15 +329,11 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     /// <returns>The count.</returns>
     public long GetObservationCount(int arm)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         CheckArm(arm);
-        _lock.EnterReadLock();
-        try
+        lock (WriteLockOf(arm))
         {
-            return _models[arm].ObservationCount;
-        }
-        finally
-        {
-            _lock.ExitReadLock();
+            return _single is not null ? _single[arm].ObservationCount : _double![arm].ObservationCount;
         }
     }
 
@@ -282,14 +344,11 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Releases the lock.</summary>
+    /// <summary>Marks the policy as disposed: from then on every operation throws <see cref="ObjectDisposedException"/>.</summary>
     /// <param name="disposing">Whether managed resources are released.</param>
     protected virtual void Dispose(bool disposing)
     {
-        if (disposing)
-        {
-            _lock.Dispose();
-        }
+        _disposed = true;
     }
 
     /// <summary>Chooses an arm from the per-arm estimates; called under the policy's random-source lock.</summary>
@@ -326,6 +385,61 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         }
 
         return (best, ties);
+    }
+
+    private static void Estimate<T>(ArmPosterior<T>[] arms, ReadOnlySpan<T> x, Span<ArmEstimate> estimates)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        for (int arm = 0; arm < arms.Length; arm++)
+        {
+            var (prediction, quadraticForm) = arms[arm].Evaluate(x);
+            estimates[arm] = new ArmEstimate(prediction, Math.Sqrt(quadraticForm));
+        }
+    }
+
+    private object WriteLockOf(int arm) => _single is not null ? _single[arm].WriteLock : _double![arm].WriteLock;
+
+    private RidgeRegressionModel ModelOf(int arm) => _single is not null ? _single[arm].Model : _double![arm].Model;
+
+    private void Synchronize(int arm)
+    {
+        if (_single is not null)
+        {
+            _single[arm].Synchronize();
+        }
+        else
+        {
+            _double![arm].Synchronize();
+        }
+    }
+
+    private void Refresh(int arm)
+    {
+        if (_single is not null)
+        {
+            _single[arm].Refresh();
+        }
+        else
+        {
+            _double![arm].Refresh();
+        }
+    }
+
+    // Whole-policy operations take every arm's lock, always in arm order so two of them cannot deadlock.
+    private void EnterAll()
+    {
+        for (int arm = 0; arm < ArmCount; arm++)
+        {
+            Monitor.Enter(WriteLockOf(arm));
+        }
+    }
+
+    private void ExitAll()
+    {
+        for (int arm = ArmCount - 1; arm >= 0; arm--)
+        {
+            Monitor.Exit(WriteLockOf(arm));
+        }
     }
 
     private static void Widen(ReadOnlySpan<float> source, Span<double> destination)

@@ -12,6 +12,13 @@ public class LinearPolicyOptions
     /// <summary>Gets or sets a random source to use instead of one made from <see cref="Seed"/>.</summary>
     public Random? Random { get; set; }
 
+    /// <summary>
+    /// Gets or sets the precision decisions are computed in. Default <see cref="DecisionPrecision.Automatic"/>: single
+    /// precision from 64 features up, where it halves the memory a decision reads, double precision below. Learning
+    /// is always in double precision.
+    /// </summary>
+    public DecisionPrecision DecisionPrecision { get; set; }
+
     /// <summary>Checks the options and throws a clear exception naming the first bad value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public virtual void Validate()
@@ -19,6 +26,11 @@ public class LinearPolicyOptions
         if (!(Regularization > 0) || double.IsInfinity(Regularization))
         {
             throw new ArgumentOutOfRangeException(nameof(Regularization), Regularization, "The ridge regularization must be positive and finite.");
+        }
+
+        if (!Enum.IsDefined(DecisionPrecision))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DecisionPrecision), DecisionPrecision, "Unknown decision precision.");
         }
     }
 }
@@ -54,9 +66,16 @@ public sealed class ThompsonSamplingPolicyOptions : LinearPolicyOptions
 
     /// <summary>
     /// Gets or sets how many extra draws estimate the chosen arm's propensity (the probability that Thompson sampling
-    /// picks it), which has no closed form. Default 64; 0 skips the estimate and reports a propensity of 1/arms.
+    /// picks it) when <see cref="PropensityEstimation"/> is <see cref="ThompsonPropensityEstimation.Sampling"/>.
+    /// Default 64; 0 skips the estimate, whatever the method, and reports a propensity of 1/arms.
     /// </summary>
     public int PropensitySamples { get; set; } = 64;
+
+    /// <summary>
+    /// Gets or sets how the chosen arm's propensity is estimated. Default
+    /// <see cref="ThompsonPropensityEstimation.Integration"/>: exact to within 1/64, deterministic and fast.
+    /// </summary>
+    public ThompsonPropensityEstimation PropensityEstimation { get; set; }
 
     /// <inheritdoc />
     public override void Validate()
@@ -68,6 +87,10 @@ public sealed class ThompsonSamplingPolicyOptions : LinearPolicyOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(PropensitySamples);
+        if (!Enum.IsDefined(PropensityEstimation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(PropensityEstimation), PropensityEstimation, "Unknown propensity estimation method.");
+        }
     }
 }
 

@@ -18,6 +18,7 @@ public sealed class RidgeRegressionModel
     private readonly double[] _targets;   // b = Σ r x
     private readonly double[] _weights;   // θ = A⁻¹ b
     private readonly double[] _scratch;   // A⁻¹ x during an update
+    private double[]? _batchScratch;      // the A⁻¹ x_k of a batch, kept between batches
 
     /// <summary>Initializes a new instance of the <see cref="RidgeRegressionModel"/> class with no observations.</summary>
     /// <param name="dimension">The number of features; at least 1.</param>
@@ -139,6 +140,110 @@ public sealed class RidgeRegressionModel
         TensorPrimitives.MultiplyAdd(context, reward, _targets, _targets);
         RefreshWeights();
         ObservationCount++;
+    }
+
+    /// <summary>
+    /// Adds several observations in order, with the same result as calling <see cref="Update"/> for each, but in
+    /// one pass over <c>A⁻¹</c> and <c>A</c> instead of one per observation (Woodbury's identity applied step by step).
+    /// </summary>
+    /// <param name="contexts">The context vectors, row-major: <paramref name="count"/> × <see cref="Dimension"/>; finite.</param>
+    /// <param name="rewards">The rewards, <paramref name="count"/> of them; finite.</param>
+    /// <param name="count">The number of observations.</param>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The count is negative or a reward is not finite.</exception>
+    public void AddObservations(ReadOnlySpan<double> contexts, ReadOnlySpan<double> rewards, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        int d = Dimension;
+        if (contexts.Length != (long)count * d)
+        {
+            throw new ArgumentException($"Expected {count} contexts of {d} features ({(long)count * d} values), got {contexts.Length}.", nameof(contexts));
+        }
+
+        if (rewards.Length != count)
+        {
+            throw new ArgumentException($"Expected {count} rewards, got {rewards.Length}.", nameof(rewards));
+        }
+
+        for (int k = 0; k < count; k++)
+        {
+            if (!double.IsFinite(rewards[k]))
+            {
+                throw new ArgumentOutOfRangeException(nameof(rewards), rewards[k], $"Reward {k} is not a finite number.");
+            }
+        }
+
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (count == 1)
+        {
+            Update(contexts, rewards[0]);
+            return;
+        }
+
+        // u_k = A_{k-1}⁻¹ x_k = A_0⁻¹ x_k − Σ_{l<k} u_l (u_lᵀ x_k) / c_l, with c_l = 1 + x_lᵀ u_l; then
+        // A_count⁻¹ = A_0⁻¹ − Σ_k u_k u_kᵀ / c_k. Each row of the matrices is read once for all k.
+        if (_batchScratch is null || _batchScratch.Length < count * d)
+        {
+            _batchScratch = new double[count * d];
+        }
+
+        double[] u = _batchScratch;
+        Span<double> scales = count <= 256 ? stackalloc double[count] : new double[count];
+        for (int i = 0; i < d; i++)
+        {
+            ReadOnlySpan<double> row = new(_inverse, i * d, d);
+            for (int k = 0; k < count; k++)
+            {
+                u[(k * d) + i] = TensorPrimitives.Dot(row, contexts.Slice(k * d, d));
+            }
+        }
+
+        for (int k = 0; k < count; k++)
+        {
+            Span<double> uk = u.AsSpan(k * d, d);
+            ReadOnlySpan<double> xk = contexts.Slice(k * d, d);
+            for (int l = 0; l < k; l++)
+            {
+                ReadOnlySpan<double> ul = u.AsSpan(l * d, d);
+                TensorPrimitives.MultiplyAdd(ul, -TensorPrimitives.Dot(ul, xk) * scales[l], uk, uk);
+            }
+
+            scales[k] = 1 / (1 + TensorPrimitives.Dot(xk, uk));
+        }
+
+        for (int i = 0; i < d; i++)
+        {
+            Span<double> row = _inverse.AsSpan(i * d, d);
+            Span<double> gramRow = _gram.AsSpan(i * d, d);
+            for (int k = 0; k < count; k++)
+            {
+                ReadOnlySpan<double> uk = u.AsSpan(k * d, d);
+                double scaled = -uk[i] * scales[k];
+                if (scaled != 0)
+                {
+                    TensorPrimitives.MultiplyAdd(uk, scaled, row, row);
+                }
+
+                ReadOnlySpan<double> xk = contexts.Slice(k * d, d);
+                double xi = xk[i];
+                if (xi != 0)
+                {
+                    TensorPrimitives.MultiplyAdd(xk, xi, gramRow, gramRow);
+                }
+            }
+        }
+
+        for (int k = 0; k < count; k++)
+        {
+            TensorPrimitives.MultiplyAdd(contexts.Slice(k * d, d), rewards[k], _targets, _targets);
+        }
+
+        RefreshWeights();
+        ObservationCount += count;
     }
 
     /// <summary>

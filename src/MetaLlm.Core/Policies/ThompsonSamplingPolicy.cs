@@ -14,6 +14,7 @@ public sealed class ThompsonSamplingPolicy : LinearBanditPolicy
 {
     private readonly double _scale;
     private readonly int _propensitySamples;
+    private readonly ThompsonPropensityEstimation _propensityEstimation;
 
     /// <summary>Initializes a new instance of the <see cref="ThompsonSamplingPolicy"/> class.</summary>
     /// <param name="armCount">The number of arms.</param>
@@ -24,6 +25,7 @@ public sealed class ThompsonSamplingPolicy : LinearBanditPolicy
     {
         _scale = options.PosteriorScale;
         _propensitySamples = options.PropensitySamples;
+        _propensityEstimation = options.PropensityEstimation;
     }
 
     /// <inheritdoc />
@@ -45,6 +47,11 @@ public sealed class ThompsonSamplingPolicy : LinearBanditPolicy
             return new PolicyDecision(arm, 1.0 / k);
         }
 
+        if (_propensityEstimation == ThompsonPropensityEstimation.Integration)
+        {
+            return new PolicyDecision(arm, ThompsonPropensity.Estimate(estimates, _scale, arm));
+        }
+
         // P(arm wins) has no closed form; estimate it from fresh draws, counting the decision's own draw so the
         // estimate is never zero for an arm that was actually chosen.
         int wins = 1;
@@ -60,7 +67,8 @@ public sealed class ThompsonSamplingPolicy : LinearBanditPolicy
         return new PolicyDecision(arm, (double)wins / (_propensitySamples + 1));
     }
 
-    private void Sample(ReadOnlySpan<ArmEstimate> estimates, Random random, Span<double> draws)
+    /// <summary>Draws each arm's score from <c>N(xᵀθ_j, v²·xᵀA_j⁻¹x)</c>, one standard normal per arm in arm order.</summary>
+    internal void Sample(ReadOnlySpan<ArmEstimate> estimates, Random random, Span<double> draws)
     {
         for (int i = 0; i < estimates.Length; i++)
         {

@@ -1,0 +1,348 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+
+namespace MetaLlm;
+
+/// <summary>
+/// One arm of a linear bandit: the exact double-precision <see cref="RidgeRegressionModel"/> and a compact copy of its
+/// <c>A⁻¹</c> and <c>θ</c> that decisions read without taking a lock.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The decision copy stores only the upper triangle of the symmetric <c>A⁻¹</c>, packed row by row, in
+/// <typeparamref name="T"/> (float halves the bytes a decision streams through). There are two copies: a writer fills
+/// the one no reader is using and publishes it with one atomic swap, so decisions never wait for an update and an
+/// update waits only for decisions that started on the copy it is about to overwrite (a "left-right" scheme).
+/// </para>
+/// <para>
+/// An update applies Sherman–Morrison to the decision copy in O(d²) over the packed triangle, and queues the
+/// observation for the reference model. Every <see cref="BatchSize"/> observations, or whenever the reference state
+/// is read, the queue is folded into the model in one cache-friendly batch and the decision copy is rebuilt from it,
+/// so single-precision rounding never accumulates over more than one batch.
+/// </para>
+/// </remarks>
+/// <typeparam name="T">The decision copy's number type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+internal sealed class ArmPosterior<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>The most observations queued before they are folded into the reference model.</summary>
+    public const int BatchSize = 32;
+
+    private readonly int _dimension;
+    private readonly int _padded;          // the dimension rounded up to whole vectors
+    private readonly int _packedLength;
+    private readonly T[][] _copies = new T[2][];       // each: packed upper A⁻¹, then θ
+    private readonly ReaderCounts _readers = new();
+    private readonly float[] _queuedContexts;
+    private readonly double[] _queuedRewards = new double[BatchSize];
+    private readonly double[] _widened;
+    private readonly T[] _inverseX;
+    private int _queued;
+    private int _active;
+
+    public ArmPosterior(int dimension, double regularization)
+    {
+        _dimension = dimension;
+        _padded = PaddedLength(dimension);
+        int width = Vector<T>.Count;
+        for (int i = 0; i < dimension; i++)
+        {
+            _packedLength += _padded - (i - (i % width));
+        }
+
+        Model = new RidgeRegressionModel(dimension, regularization);
+        _copies[0] = new T[_packedLength + _padded];
+        _copies[1] = new T[_packedLength + _padded];
+        _queuedContexts = new float[BatchSize * dimension];
+        _widened = new double[BatchSize * dimension];
+        _inverseX = new T[_padded];
+        Rebuild(_copies[0]);
+    }
+
+    /// <summary>Gets the lock writers take; readers of <see cref="Evaluate"/> never take it.</summary>
+    public object WriteLock { get; } = new();
+
+    /// <summary>Gets the reference model; call <see cref="Synchronize"/> under <see cref="WriteLock"/> before reading it.</summary>
+    public RidgeRegressionModel Model { get; }
+
+    /// <summary>Gets the number of observations learned, including queued ones.</summary>
+    public long ObservationCount => Model.ObservationCount + _queued;
+
+    /// <summary>Gets the length of a context padded with zeros to whole vectors, as <see cref="Evaluate"/> and <see cref="Observe"/> take it.</summary>
+    public int PaddedDimension => _padded;
+
+    /// <summary>Rounds a dimension up to whole <see cref="Vector{T}"/>s.</summary>
+    public static int PaddedLength(int dimension) => (dimension + Vector<T>.Count - 1) / Vector<T>.Count * Vector<T>.Count;
+
+    /// <summary>Computes <c>xᵀθ</c> and <c>xᵀA⁻¹x</c> from the published decision copy; safe alongside writers.</summary>
+    /// <param name="x">The context, zero-padded to <see cref="PaddedDimension"/>.</param>
+    public (double Prediction, double QuadraticForm) Evaluate(ReadOnlySpan<T> x)
+    {
+        int slot = _readers.Enter(ref _active);
+        try
+        {
+            ReadOnlySpan<T> copy = _copies[slot];
+            T prediction = TensorPrimitives.Dot(copy.Slice(_packedLength, _padded), x);
+            return (double.CreateTruncating(prediction), Math.Max(0, double.CreateTruncating(QuadraticForm(copy[.._packedLength], x))));
+        }
+        finally
+        {
+            _readers.Exit(slot);
+        }
+    }
+
+    /// <summary>Learns one observation; the caller holds <see cref="WriteLock"/>.</summary>
+    /// <param name="context">The context as given.</param>
+    /// <param name="x">The same context in <typeparamref name="T"/>, zero-padded to <see cref="PaddedDimension"/>.</param>
+    /// <param name="reward">The reward.</param>
+    public void Observe(ReadOnlySpan<float> context, ReadOnlySpan<T> x, double reward)
+    {
+        context.CopyTo(_queuedContexts.AsSpan(_queued * _dimension, _dimension));
+        _queuedRewards[_queued] = reward;
+        _queued++;
+
+        T[] spare = BeginWrite();
+        if (_queued == BatchSize)
+        {
+            FoldQueue();
+            Rebuild(spare);
+        }
+        else
+        {
+            ShermanMorrison(_copies[_active], spare, x, T.CreateTruncating(reward));
+        }
+
+        Publish();
+    }
+
+    /// <summary>Folds queued observations into the reference model; the caller holds <see cref="WriteLock"/>.</summary>
+    public void Synchronize()
+    {
+        if (_queued > 0)
+        {
+            FoldQueue();
+            T[] spare = BeginWrite();
+            Rebuild(spare);
+            Publish();
+        }
+    }
+
+    /// <summary>Rebuilds the decision copy after the reference model was changed directly; the caller holds <see cref="WriteLock"/> and has synchronized.</summary>
+    public void Refresh()
+    {
+        T[] spare = BeginWrite();
+        Rebuild(spare);
+        Publish();
+    }
+
+    /// <summary>Replaces the learned state, dropping queued observations; the caller holds <see cref="WriteLock"/>.</summary>
+    public void Replace(RidgeModelState state)
+    {
+        _queued = 0;
+        Model.ImportState(state);
+        Refresh();
+    }
+
+    // The upper triangle is stored row by row; row i starts at the vector boundary at or before column i (the columns
+    // before i are kept at zero) and runs to the padded end, so every row is whole vectors and needs no tail loop.
+    // xᵀMx = Σ_i x_i (2 Σ_{j≥i} M_ij x_j − M_ii x_i); rows with x_i = 0 add nothing.
+    private T QuadraticForm(ReadOnlySpan<T> packed, ReadOnlySpan<T> x)
+    {
+        int width = Vector<T>.Count;
+        int vectors = _padded / width;
+        ReadOnlySpan<Vector<T>> rows = MemoryMarshal.Cast<T, Vector<T>>(packed);
+        ReadOnlySpan<Vector<T>> xs = MemoryMarshal.Cast<T, Vector<T>>(x);
+        var total = Vector<T>.Zero;
+        T diagonal = T.Zero;
+        int position = 0;
+        for (int i = 0; i < _dimension; i++)
+        {
+            int first = i / width;
+            int length = vectors - first;
+            T xi = x[i];
+            if (xi != T.Zero)
+            {
+                ReadOnlySpan<Vector<T>> row = rows.Slice(position, length);
+                ReadOnlySpan<Vector<T>> tail = xs.Slice(first, length);
+                var even = Vector<T>.Zero;
+                var odd = Vector<T>.Zero;
+                int v = 0;
+                for (; v + 1 < length; v += 2)
+                {
+                    even += row[v] * tail[v];
+                    odd += row[v + 1] * tail[v + 1];
+                }
+
+                if (v < length)
+                {
+                    even += row[v] * tail[v];
+                }
+
+                total += (even + odd) * (xi + xi);
+                diagonal += packed[(position * width) + (i - (first * width))] * xi * xi;
+            }
+
+            position += length;
+        }
+
+        return Vector.Sum(total) - diagonal;
+    }
+
+    // Writes source − (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x) into destination, and θ + A⁻¹x·(r − xᵀθ)/(1 + xᵀA⁻¹x), the
+    // Sherman–Morrison step and the recursive least-squares update of θ that follows from it.
+    private void ShermanMorrison(T[] source, T[] destination, ReadOnlySpan<T> x, T reward)
+    {
+        int width = Vector<T>.Count;
+        int vectors = _padded / width;
+        ReadOnlySpan<T> packed = source.AsSpan(0, _packedLength);
+        ReadOnlySpan<Vector<T>> rows = MemoryMarshal.Cast<T, Vector<T>>(packed);
+        ReadOnlySpan<Vector<T>> xs = MemoryMarshal.Cast<T, Vector<T>>(x);
+        Span<T> u = _inverseX;
+        Span<Vector<T>> us = MemoryMarshal.Cast<T, Vector<T>>(u);
+        u.Clear();
+        int position = 0;
+        for (int i = 0; i < _dimension; i++)
+        {
+            // Row i gives u_i its j ≥ i terms and, by symmetry, every u_j (j ≥ i) its i-th term; u_i gets M_ii x_i
+            // from both, so one is taken back.
+            int first = i / width;
+            int length = vectors - first;
+            T xi = x[i];
+            ReadOnlySpan<Vector<T>> row = rows.Slice(position, length);
+            ReadOnlySpan<Vector<T>> tail = xs.Slice(first, length);
+            Span<Vector<T>> target = us.Slice(first, length);
+            var sum = Vector<T>.Zero;
+            for (int v = 0; v < length; v++)
+            {
+                sum += row[v] * tail[v];
+                target[v] += row[v] * xi;
+            }
+
+            u[i] += Vector.Sum(sum) - (packed[(position * width) + (i - (first * width))] * xi);
+            position += length;
+        }
+
+        T denominator = T.One + TensorPrimitives.Dot(x, u);
+        ReadOnlySpan<T> theta = source.AsSpan(_packedLength, _padded);
+        T error = reward - TensorPrimitives.Dot(x, theta);
+        TensorPrimitives.MultiplyAdd(u, error / denominator, theta, destination.AsSpan(_packedLength, _padded));
+
+        Span<T> written = destination.AsSpan(0, _packedLength);
+        Span<Vector<T>> outRows = MemoryMarshal.Cast<T, Vector<T>>(written);
+        position = 0;
+        for (int i = 0; i < _dimension; i++)
+        {
+            int first = i / width;
+            int length = vectors - first;
+            var scale = new Vector<T>(-u[i] / denominator);
+            ReadOnlySpan<Vector<T>> row = rows.Slice(position, length);
+            ReadOnlySpan<Vector<T>> tail = us.Slice(first, length);
+            Span<Vector<T>> outRow = outRows.Slice(position, length);
+            for (int v = 0; v < length; v++)
+            {
+                outRow[v] = row[v] + (tail[v] * scale);
+            }
+
+            // The columns before i in the row's first vector stay zero.
+            written.Slice(position * width, i - (first * width)).Clear();
+            position += length;
+        }
+    }
+
+    private void FoldQueue()
+    {
+        int count = _queued * _dimension;
+        ReadOnlySpan<float> source = _queuedContexts.AsSpan(0, count);
+        Span<double> widened = _widened.AsSpan(0, count);
+        for (int i = 0; i < count; i++)
+        {
+            widened[i] = source[i];
+        }
+
+        Model.AddObservations(widened, _queuedRewards.AsSpan(0, _queued), _queued);
+        _queued = 0;
+    }
+
+    // Copies the reference model's upper triangle of A⁻¹ and θ into a decision copy.
+    private void Rebuild(T[] destination)
+    {
+        int d = _dimension;
+        int width = Vector<T>.Count;
+        ReadOnlySpan<double> inverse = Model.Inverse;
+        Array.Clear(destination);
+        int offset = 0;
+        for (int i = 0; i < d; i++)
+        {
+            int start = i - (i % width);
+            Convert(inverse.Slice((i * d) + i, d - i), destination.AsSpan(offset + (i - start), d - i));
+            offset += _padded - start;
+        }
+
+        Convert(Model.Weights, destination.AsSpan(_packedLength, d));
+    }
+
+    private static void Convert(ReadOnlySpan<double> source, Span<T> destination)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            source.CopyTo(MemoryMarshal.Cast<T, double>(destination));
+        }
+        else if (typeof(T) == typeof(float))
+        {
+            TensorPrimitives.ConvertTruncating<double, float>(source, MemoryMarshal.Cast<T, float>(destination));
+        }
+        else
+        {
+            for (int i = 0; i < source.Length; i++)
+            {
+                destination[i] = T.CreateTruncating(source[i]);
+            }
+        }
+    }
+
+    // Waits until no reader is left on the spare copy; new readers cannot reach it until it is published.
+    private T[] BeginWrite()
+    {
+        int spare = 1 - _active;
+        _readers.WaitForNone(spare);
+        return _copies[spare];
+    }
+
+    private void Publish() => Interlocked.Exchange(ref _active, 1 - _active);
+
+    /// <summary>How many readers are on each copy, on separate cache lines so the two counts do not contend.</summary>
+    private sealed class ReaderCounts
+    {
+        private readonly int[] _counts = new int[32];
+
+        public int Enter(ref int active)
+        {
+            while (true)
+            {
+                int slot = Volatile.Read(ref active);
+                Interlocked.Increment(ref _counts[slot * 16]);
+
+                // A writer may have swapped the copies between the read and the increment; then it may be
+                // overwriting this slot, so step off and take the current one.
+                if (Volatile.Read(ref active) == slot)
+                {
+                    return slot;
+                }
+
+                Interlocked.Decrement(ref _counts[slot * 16]);
+            }
+        }
+
+        public void Exit(int slot) => Interlocked.Decrement(ref _counts[slot * 16]);
+
+        public void WaitForNone(int slot)
+        {
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _counts[slot * 16]) != 0)
+            {
+                spinner.SpinOnce();
+            }
+        }
+    }
+}
