@@ -42,9 +42,11 @@ public static class QuickBenchmark
         writer.WriteNumber("arms", options.Arms);
         writer.WriteNumber("decisionMicros", Math.Round(decision.Median, 3));
         writer.WriteNumber("decisionP90Micros", Math.Round(decision.P90, 3));
+        writer.WriteNumber("decisionMeanMicros", Math.Round(decision.Mean, 3));
         writer.WriteNumber("decisionSamples", decision.Count);
         writer.WriteNumber("updateMicros", Math.Round(update.Median, 3));
         writer.WriteNumber("updateP90Micros", Math.Round(update.P90, 3));
+        writer.WriteNumber("updateMeanMicros", Math.Round(update.Mean, 3));
         writer.WriteNumber("updateSamples", update.Count);
         writer.WriteNumber("allocatedBytesPerDecision", decisionBytes);
         writer.WriteNumber("allocatedBytesPerUpdate", updateBytes);
@@ -74,7 +76,7 @@ public static class QuickBenchmark
         writer.WriteEndObject();
     }
 
-    private static (double Median, double P90, int Count) Measure(Action action, double seconds)
+    private static (double Median, double P90, double Mean, int Count) Measure(Action action, double seconds)
     {
         // Warm up past tiered compilation's first tiers so the medians time optimised code.
         var warmUntil = Stopwatch.GetTimestamp() + (long)(Stopwatch.Frequency * Math.Min(0.3, seconds / 4));
@@ -96,7 +98,7 @@ public static class QuickBenchmark
         }
 
         samples.Sort();
-        return (samples[samples.Count / 2], samples[(int)(samples.Count * 0.9)], samples.Count);
+        return (samples[samples.Count / 2], samples[(int)(samples.Count * 0.9)], samples.Average(), samples.Count);
     }
 
     private static long AllocatedPerCall(Action action, int calls)
