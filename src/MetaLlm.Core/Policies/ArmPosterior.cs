@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace MetaLlm;
@@ -151,8 +152,16 @@ internal sealed class ArmPosterior<T>
     {
         int width = Vector<T>.Count;
         int vectors = _padded / width;
-        ReadOnlySpan<Vector<T>> rows = MemoryMarshal.Cast<T, Vector<T>>(packed);
-        ReadOnlySpan<Vector<T>> xs = MemoryMarshal.Cast<T, Vector<T>>(x);
+        if (packed.Length < _packedLength || x.Length < _padded)
+        {
+            throw new ArgumentException("The packed matrix or the context is too short.", nameof(x));
+        }
+
+        // Bounds were checked once above; the loops below run on references, which keeps this hottest loop free
+        // of per-element range checks.
+        ref T packedStart = ref MemoryMarshal.GetReference(packed);
+        ref Vector<T> rowStart = ref Unsafe.As<T, Vector<T>>(ref packedStart);
+        ref Vector<T> xStart = ref Unsafe.As<T, Vector<T>>(ref MemoryMarshal.GetReference(x));
         var total = Vector<T>.Zero;
         T diagonal = T.Zero;
         int position = 0;
@@ -160,27 +169,27 @@ internal sealed class ArmPosterior<T>
         {
             int first = i / width;
             int length = vectors - first;
-            T xi = x[i];
+            T xi = Unsafe.Add(ref MemoryMarshal.GetReference(x), i);
             if (xi != T.Zero)
             {
-                ReadOnlySpan<Vector<T>> row = rows.Slice(position, length);
-                ReadOnlySpan<Vector<T>> tail = xs.Slice(first, length);
+                ref Vector<T> row = ref Unsafe.Add(ref rowStart, position);
+                ref Vector<T> tail = ref Unsafe.Add(ref xStart, first);
                 var even = Vector<T>.Zero;
                 var odd = Vector<T>.Zero;
                 int v = 0;
                 for (; v + 1 < length; v += 2)
                 {
-                    even += row[v] * tail[v];
-                    odd += row[v + 1] * tail[v + 1];
+                    even += Unsafe.Add(ref row, v) * Unsafe.Add(ref tail, v);
+                    odd += Unsafe.Add(ref row, v + 1) * Unsafe.Add(ref tail, v + 1);
                 }
 
                 if (v < length)
                 {
-                    even += row[v] * tail[v];
+                    even += Unsafe.Add(ref row, v) * Unsafe.Add(ref tail, v);
                 }
 
                 total += (even + odd) * (xi + xi);
-                diagonal += packed[(position * width) + (i - (first * width))] * xi * xi;
+                diagonal += Unsafe.Add(ref packedStart, (position * width) + (i - (first * width))) * xi * xi;
             }
 
             position += length;

@@ -78,8 +78,9 @@ public static class QuickBenchmark
 
     private static (double Median, double P90, double Mean, int Count) Measure(Action action, double seconds)
     {
-        // Warm up past tiered compilation's first tiers so the medians time optimised code.
-        var warmUntil = Stopwatch.GetTimestamp() + (long)(Stopwatch.Frequency * Math.Min(0.3, seconds / 4));
+        // Warm up past tiered compilation's first tiers (promotion waits 100 ms, then compiles in the background)
+        // so the medians time optimised code.
+        var warmUntil = Stopwatch.GetTimestamp() + (long)(Stopwatch.Frequency * 0.6);
         int warm = 0;
         while (warm < 50 || (Stopwatch.GetTimestamp() < warmUntil && warm < MaxSamples))
         {
