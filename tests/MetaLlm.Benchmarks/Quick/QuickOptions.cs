@@ -21,7 +21,7 @@ public sealed class QuickOptions
     public int PromptLength { get; private init; } = 2_000;
 
     /// <summary>Gets the time budget of each measurement, in seconds.</summary>
-    public double SecondsPerMeasurement { get; private init; } = 1.5;
+    public double SecondsPerMeasurement { get; private init; } = 1.0;
 
     /// <summary>Gets a value indicating whether the router measurement is skipped.</summary>
     public bool SkipRouter { get; private init; }
@@ -31,7 +31,7 @@ public sealed class QuickOptions
     {
         string policy = "linucb";
         int dimension = 384, arms = 10, routerDimension = 512, prompt = 2_000;
-        double seconds = 1.5;
+        double seconds = 1.0;
         bool skipRouter = false;
         for (int i = 0; i < args.Count; i++)
         {
