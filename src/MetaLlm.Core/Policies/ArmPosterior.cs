@@ -24,7 +24,7 @@ namespace MetaLlm;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The decision copy's number type: <see cref="float"/> or <see cref="double"/>.</typeparam>
-internal sealed class ArmPosterior<T>
+internal sealed class ArmPosterior<T> : IArmPosterior
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>The most observations queued before they are folded into the reference model.</summary>
@@ -354,4 +354,27 @@ internal sealed class ArmPosterior<T>
             }
         }
     }
+}
+
+/// <summary>What a policy does with an arm outside the hot path, whatever the decision copy's number type.</summary>
+internal interface IArmPosterior
+{
+    /// <summary>Gets the lock writers take.</summary>
+    object WriteLock { get; }
+
+    /// <summary>Gets the reference model.</summary>
+    RidgeRegressionModel Model { get; }
+
+    /// <summary>Gets the number of observations learned, including queued ones.</summary>
+    long ObservationCount { get; }
+
+    /// <summary>Folds queued observations into the reference model.</summary>
+    void Synchronize();
+
+    /// <summary>Rebuilds the decision copy from the reference model.</summary>
+    void Refresh();
+
+    /// <summary>Replaces the learned state.</summary>
+    /// <param name="state">The new state.</param>
+    void Replace(RidgeModelState state);
 }

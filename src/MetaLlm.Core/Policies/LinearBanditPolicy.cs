@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace MetaLlm;
 
@@ -17,8 +20,13 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     // Below this many features a decision is cheap in double precision, so single precision buys nothing.
     private const int SinglePrecisionThreshold = 64;
 
+    // Contexts up to this size are converted on the stack; larger ones use pooled arrays.
+    private const int MaxStackBytes = 8192;
+
+    // The same per-arm objects, typed for the hot path (exactly one of the two is set) and untyped for the rest.
     private readonly ArmPosterior<float>[]? _single;
     private readonly ArmPosterior<double>[]? _double;
+    private readonly IArmPosterior[] _arms;
     private readonly Random _random;
     private readonly object _randomLock = new();
     private volatile bool _disposed;
@@ -45,19 +53,13 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
 
         if (single)
         {
-            _single = new ArmPosterior<float>[armCount];
-            for (int i = 0; i < armCount; i++)
-            {
-                _single[i] = new ArmPosterior<float>(dimension, options.Regularization);
-            }
+            _single = CreateArms<float>(armCount, dimension, options.Regularization);
+            _arms = _single;
         }
         else
         {
-            _double = new ArmPosterior<double>[armCount];
-            for (int i = 0; i < armCount; i++)
-            {
-                _double[i] = new ArmPosterior<double>(dimension, options.Regularization);
-            }
+            _double = CreateArms<double>(armCount, dimension, options.Regularization);
+            _arms = _double;
         }
 
         _random = options.Random ?? (options.Seed is int seed ? new Random(seed) : new Random());
@@ -87,29 +89,11 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
 
         if (_single is not null)
         {
-            int padded = ArmPosterior<float>.PaddedLength(Dimension);
-            float[]? rented = null;
-            Span<float> x = padded <= 2048 ? stackalloc float[padded] : (rented = ArrayPool<float>.Shared.Rent(padded)).AsSpan(0, padded);
-            context.CopyTo(x);
-            x[Dimension..].Clear();
-            Estimate(_single, x, estimates);
-            if (rented is not null)
-            {
-                ArrayPool<float>.Shared.Return(rented);
-            }
+            Estimate(_single, context, estimates);
         }
         else
         {
-            int padded = ArmPosterior<double>.PaddedLength(Dimension);
-            double[]? rented = null;
-            Span<double> x = padded <= 1024 ? stackalloc double[padded] : (rented = ArrayPool<double>.Shared.Rent(padded)).AsSpan(0, padded);
-            Widen(context, x);
-            x[Dimension..].Clear();
-            Estimate(_double!, x, estimates);
-            if (rented is not null)
-            {
-                ArrayPool<double>.Shared.Return(rented);
-            }
+            Estimate(_double!, context, estimates);
         }
 
         lock (_randomLock)
@@ -131,39 +115,11 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
 
         if (_single is not null)
         {
-            int padded = ArmPosterior<float>.PaddedLength(Dimension);
-            float[]? rented = null;
-            Span<float> x = padded <= 2048 ? stackalloc float[padded] : (rented = ArrayPool<float>.Shared.Rent(padded)).AsSpan(0, padded);
-            context.CopyTo(x);
-            x[Dimension..].Clear();
-            var posterior = _single[arm];
-            lock (posterior.WriteLock)
-            {
-                posterior.Observe(context, x, reward);
-            }
-
-            if (rented is not null)
-            {
-                ArrayPool<float>.Shared.Return(rented);
-            }
+            Observe(_single[arm], context, reward);
         }
         else
         {
-            int padded = ArmPosterior<double>.PaddedLength(Dimension);
-            double[]? rented = null;
-            Span<double> x = padded <= 1024 ? stackalloc double[padded] : (rented = ArrayPool<double>.Shared.Rent(padded)).AsSpan(0, padded);
-            Widen(context, x);
-            x[Dimension..].Clear();
-            var exact = _double![arm];
-            lock (exact.WriteLock)
-            {
-                exact.Observe(context, x, reward);
-            }
-
-            if (rented is not null)
-            {
-                ArrayPool<double>.Shared.Return(rented);
-            }
+            Observe(_double![arm], context, reward);
         }
     }
 
@@ -211,21 +167,21 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         var x = new double[d];
         for (int n = 0; n < count; n++)
         {
-            Widen(contexts.Slice(n * d, d), x);
+            TensorPrimitives.ConvertTruncating<float, double>(contexts.Slice(n * d, d), x);
             for (int i = 0; i < d; i++)
             {
                 double xi = x[i];
                 if (xi != 0)
                 {
                     Span<double> row = gram.AsSpan(i * d, d);
-                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, xi, row, row);
+                    TensorPrimitives.MultiplyAdd(x, xi, row, row);
                 }
             }
 
             for (int arm = 0; arm < k; arm++)
             {
                 Span<double> target = targets.AsSpan(arm * d, d);
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, rewards[(n * k) + arm], target, target);
+                TensorPrimitives.MultiplyAdd(x, rewards[(n * k) + arm], target, target);
             }
         }
 
@@ -234,9 +190,9 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         {
             for (int arm = 0; arm < k; arm++)
             {
-                Synchronize(arm);
-                ModelOf(arm).AddBatch(gram, targets.AsSpan(arm * d, d), count);
-                Refresh(arm);
+                _arms[arm].Synchronize();
+                _arms[arm].Model.AddBatch(gram, targets.AsSpan(arm * d, d), count);
+                _arms[arm].Refresh();
             }
         }
         finally
@@ -256,8 +212,8 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             var state = new RidgeModelState[ArmCount];
             for (int arm = 0; arm < ArmCount; arm++)
             {
-                Synchronize(arm);
-                state[arm] = ModelOf(arm).ExportState();
+                _arms[arm].Synchronize();
+                state[arm] = _arms[arm].Model.ExportState();
             }
 
             return state;
@@ -293,14 +249,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         {
             for (int i = 0; i < ArmCount; i++)
             {
-                if (_single is not null)
-                {
-                    _single[i].Replace(state[i]);
-                }
-                else
-                {
-                    _double![i].Replace(state[i]);
-                }
+                _arms[i].Replace(state[i]);
             }
         }
         finally
@@ -316,11 +265,11 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckArm(arm);
-        object gate = WriteLockOf(arm);
+        object gate = _arms[arm].WriteLock;
         lock (gate)
         {
-            Synchronize(arm);
-            return ModelOf(arm).Weights.ToArray();
+            _arms[arm].Synchronize();
+            return _arms[arm].Model.Weights.ToArray();
         }
     }
 
@@ -331,9 +280,9 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckArm(arm);
-        lock (WriteLockOf(arm))
+        lock (_arms[arm].WriteLock)
         {
-            return _single is not null ? _single[arm].ObservationCount : _double![arm].ObservationCount;
+            return _arms[arm].ObservationCount;
         }
     }
 
@@ -387,42 +336,61 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         return (best, ties);
     }
 
-    private static void Estimate<T>(ArmPosterior<T>[] arms, ReadOnlySpan<T> x, Span<ArmEstimate> estimates)
-        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    private static ArmPosterior<T>[] CreateArms<T>(int armCount, int dimension, double regularization)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        var arms = new ArmPosterior<T>[armCount];
+        for (int i = 0; i < armCount; i++)
+        {
+            arms[i] = new ArmPosterior<T>(dimension, regularization);
+        }
+
+        return arms;
+    }
+
+    private static void Estimate<T>(ArmPosterior<T>[] arms, ReadOnlySpan<float> context, Span<ArmEstimate> estimates)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int padded = ArmPosterior<T>.PaddedLength(context.Length);
+        T[]? rented = null;
+        Span<T> x = padded * Unsafe.SizeOf<T>() <= MaxStackBytes ? stackalloc T[padded] : (rented = ArrayPool<T>.Shared.Rent(padded)).AsSpan(0, padded);
+        LoadPadded(context, x);
         for (int arm = 0; arm < arms.Length; arm++)
         {
             var (prediction, quadraticForm) = arms[arm].Evaluate(x);
             estimates[arm] = new ArmEstimate(prediction, Math.Sqrt(quadraticForm));
         }
-    }
 
-    private object WriteLockOf(int arm) => _single is not null ? _single[arm].WriteLock : _double![arm].WriteLock;
-
-    private RidgeRegressionModel ModelOf(int arm) => _single is not null ? _single[arm].Model : _double![arm].Model;
-
-    private void Synchronize(int arm)
-    {
-        if (_single is not null)
+        if (rented is not null)
         {
-            _single[arm].Synchronize();
-        }
-        else
-        {
-            _double![arm].Synchronize();
+            ArrayPool<T>.Shared.Return(rented);
         }
     }
 
-    private void Refresh(int arm)
+    private static void Observe<T>(ArmPosterior<T> posterior, ReadOnlySpan<float> context, double reward)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        if (_single is not null)
+        int padded = ArmPosterior<T>.PaddedLength(context.Length);
+        T[]? rented = null;
+        Span<T> x = padded * Unsafe.SizeOf<T>() <= MaxStackBytes ? stackalloc T[padded] : (rented = ArrayPool<T>.Shared.Rent(padded)).AsSpan(0, padded);
+        LoadPadded(context, x);
+        lock (posterior.WriteLock)
         {
-            _single[arm].Refresh();
+            posterior.Observe(context, x, reward);
         }
-        else
+
+        if (rented is not null)
         {
-            _double![arm].Refresh();
+            ArrayPool<T>.Shared.Return(rented);
         }
+    }
+
+    // Converts the context to the decision copy's number type and zero-pads it to whole vectors.
+    private static void LoadPadded<T>(ReadOnlySpan<float> context, Span<T> x)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        TensorPrimitives.ConvertTruncating<float, T>(context, x[..context.Length]);
+        x[context.Length..].Clear();
     }
 
     // Whole-policy operations take every arm's lock, always in arm order so two of them cannot deadlock.
@@ -430,7 +398,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     {
         for (int arm = 0; arm < ArmCount; arm++)
         {
-            Monitor.Enter(WriteLockOf(arm));
+            Monitor.Enter(_arms[arm].WriteLock);
         }
     }
 
@@ -438,15 +406,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     {
         for (int arm = ArmCount - 1; arm >= 0; arm--)
         {
-            Monitor.Exit(WriteLockOf(arm));
-        }
-    }
-
-    private static void Widen(ReadOnlySpan<float> source, Span<double> destination)
-    {
-        for (int i = 0; i < source.Length; i++)
-        {
-            destination[i] = source[i];
+            Monitor.Exit(_arms[arm].WriteLock);
         }
     }
 
