@@ -23,6 +23,9 @@ internal static class ProviderKeys
         return string.IsNullOrWhiteSpace(value) ? null : value;
     }
 
-    public static InvalidOperationException Missing(string provider, string model, string configurationKey, string environmentVariable) =>
-        new($"No API key for {provider} model '{model}': pass apiKey, set the configuration key '{configurationKey}', or set the environment variable {environmentVariable}.");
+    /// <summary>Returns the key given in code, else the one <see cref="Find"/> finds, else throws naming every place looked in.</summary>
+    public static string Require(IServiceProvider? services, string? apiKey, string provider, string model, string configurationKey, string environmentVariable) =>
+        apiKey
+        ?? Find(services, configurationKey, environmentVariable)
+        ?? throw new InvalidOperationException($"No API key for {provider} model '{model}': pass apiKey, set the configuration key '{configurationKey}', or set the environment variable {environmentVariable}.");
 }

@@ -30,9 +30,7 @@ public static class ProviderRouterBuilderExtensions
         var price = ModelPriceCatalog.Default.Resolve(model, pricing);
         return builder.AddArm(options.ArmName ?? model, price, services =>
         {
-            string key = apiKey
-                ?? ProviderKeys.Find(services, OpenAIArm.ApiKeyConfigurationKey, OpenAIArm.ApiKeyEnvironmentVariable)
-                ?? throw ProviderKeys.Missing(OpenAIArm.ProviderName, model, OpenAIArm.ApiKeyConfigurationKey, OpenAIArm.ApiKeyEnvironmentVariable);
+            string key = ProviderKeys.Require(services, apiKey, OpenAIArm.ProviderName, model, OpenAIArm.ApiKeyConfigurationKey, OpenAIArm.ApiKeyEnvironmentVariable);
             options.TimeProvider ??= services.GetService<TimeProvider>();
             return OpenAIArm.CreateChatClient(model, key, options);
         });
@@ -110,9 +108,7 @@ public static class ProviderRouterBuilderExtensions
         var price = ModelPriceCatalog.Default.Resolve(model, pricing);
         return builder.AddArm(options.ArmName ?? model, price, services =>
         {
-            string key = apiKey
-                ?? ProviderKeys.Find(services, AnthropicArm.ApiKeyConfigurationKey, AnthropicArm.ApiKeyEnvironmentVariable)
-                ?? throw ProviderKeys.Missing(AnthropicArm.ProviderName, model, AnthropicArm.ApiKeyConfigurationKey, AnthropicArm.ApiKeyEnvironmentVariable);
+            string key = ProviderKeys.Require(services, apiKey, AnthropicArm.ProviderName, model, AnthropicArm.ApiKeyConfigurationKey, AnthropicArm.ApiKeyEnvironmentVariable);
             options.TimeProvider ??= services.GetService<TimeProvider>();
             return AnthropicArm.CreateChatClient(model, key, options);
         });
