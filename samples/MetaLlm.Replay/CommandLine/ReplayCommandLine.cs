@@ -31,6 +31,11 @@ internal static class ReplayCommandLine
           --regularization X    ridge penalty of every arm's model after a warm start (default 20)
           --cold-regularization X  ridge penalty in the online setting, without warm start (default 1)
           --cold-exploration X  α / posterior scale in the online setting (default 0.5)
+          --featurizer NAME     hashing (default) or minilm (all-MiniLM-L6-v2 on the CPU)
+          --embedding-cache PATH  file minilm embeddings are kept in between runs
+                                (default: metallm/replay-embeddings.bin in the user's cache folder;
+                                none: keep them in memory only)
+          --embedding-tokens N  tokens of each prompt minilm reads (default 256, at most 512)
           --dimension N         hashing featurizer dimension, bias included (default 128)
           --word-weight X       hashing featurizer's weight on words vs character trigrams (default 0.5)
           --output-tokens N     answer length assumed when a file records none (default 200)
@@ -77,6 +82,8 @@ internal static class ReplayCommandLine
             FeatureDimension = Integer(values, "--dimension", defaults.FeatureDimension, 2),
             AssumedOutputTokens = Integer(values, "--output-tokens", defaults.AssumedOutputTokens, 0),
             WordWeight = Number(values, "--word-weight", defaults.WordWeight),
+            Featurizer = values.TryGetValue("--featurizer", out string? featurizer) ? ReplayFeaturizerNames.Parse(featurizer) : defaults.Featurizer,
+            EmbeddingMaxTokens = Integer(values, "--embedding-tokens", defaults.EmbeddingMaxTokens, 3),
         };
 
         return new ReplayRequest
@@ -94,6 +101,9 @@ internal static class ReplayCommandLine
             Queries = values.ContainsKey("--queries") ? Integer(values, "--queries", 0, 1) : null,
             Tuning = tuning,
             MaxParallelism = Integer(values, "--parallelism", Environment.ProcessorCount, 1),
+            EmbeddingCachePath = values.TryGetValue("--embedding-cache", out string? cache)
+                ? (string.Equals(cache, "none", StringComparison.OrdinalIgnoreCase) ? null : cache)
+                : DefaultEmbeddingCachePath(),
             ReportPath = values.GetValueOrDefault("--report"),
             PlotPath = values.GetValueOrDefault("--plot"),
         };
@@ -103,7 +113,22 @@ internal static class ReplayCommandLine
     [
         "--train", "--test", "--prices", "--format", "--policies", "--settings", "--lambdas", "--seeds", "--queries", "--report", "--plot",
         "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--cold-regularization", "--cold-exploration", "--dimension", "--word-weight", "--output-tokens", "--parallelism",
+        "--featurizer", "--embedding-cache", "--embedding-tokens",
     ];
+
+    /// <summary>The embedding cache's default file: in the user's cache folder ($XDG_CACHE_HOME or ~/.cache; LocalApplicationData on Windows).</summary>
+    public static string DefaultEmbeddingCachePath()
+    {
+        string? folder = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (string.IsNullOrEmpty(folder))
+        {
+            folder = OperatingSystem.IsWindows()
+                ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        }
+
+        return Path.Combine(folder, "metallm", "replay-embeddings.bin");
+    }
 
     private static IEnumerable<string> List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -3,13 +3,15 @@ using System.Globalization;
 using MetaLlm.Replay.Datasets;
 using MetaLlm.Replay.Evaluation;
 using MetaLlm.Replay.Reporting;
+using Microsoft.Extensions.AI;
 
 namespace MetaLlm.Replay.Replay;
 
 /// <summary>Loads the data, replays every policy × setting × λ × seed through the router, and builds the report.</summary>
-internal sealed class ReplayExperiment
+internal sealed class ReplayExperiment : IDisposable
 {
     private readonly ReplayRequest _request;
+    private double _featurizingSeconds;
 
     private ReplayExperiment(ReplayRequest request, ReplayDataset test, ReplayDataset? train, IReadOnlyList<ReplayQuery> queries, ReplayCostModel costs, IReadOnlyList<ReplaySetting> settings)
     {
@@ -54,7 +56,7 @@ internal sealed class ReplayExperiment
         }
 
         // Bad featurizer settings are reported before any file is read, not halfway through the replays.
-        CreateFeaturizerOptions(request.Tuning).Validate();
+        ReplayFeatures.Validate(request.Tuning);
         var test = DatasetReader.Read(request.TestPath, request.Format);
         var train = request.TrainPath is null ? null : DatasetReader.Read(request.TrainPath, request.Format);
         if (train is not null && !train.Arms.Order(StringComparer.Ordinal).SequenceEqual(test.Arms.Order(StringComparer.Ordinal), StringComparer.Ordinal))
@@ -92,13 +94,39 @@ internal sealed class ReplayExperiment
         return new ReplayExperiment(request, test, train, queries, costs, settings);
     }
 
+    /// <summary>Gets the number of distinct prompts to embed before replaying (0 for the hashing featurizer).</summary>
+    public int TextsToEmbed => _request.Tuning.Featurizer == ReplayFeaturizerKind.Hashing
+        ? 0
+        : AllRequests().Select(m => RoutingText.Extract(m)).Distinct(StringComparer.Ordinal).Count();
+
+    /// <summary>Gets the prepared features, or <see langword="null"/> before <see cref="RunAsync"/> or <see cref="PrepareFeaturesAsync"/>.</summary>
+    public ReplayFeatures? Features { get; private set; }
+
+    /// <summary>
+    /// Featurizes every test and training query once (for MiniLM: embeds each distinct prompt, reading and saving the
+    /// embedding cache). <see cref="RunAsync"/> does this itself when it has not been done.
+    /// </summary>
+    /// <param name="embeddingProgress">Called with (texts done, distinct texts) while embedding.</param>
+    /// <param name="cancellationToken">Cancels the embedding.</param>
+    public async Task<ReplayFeatures> PrepareFeaturesAsync(Action<int, int>? embeddingProgress = null, CancellationToken cancellationToken = default)
+    {
+        if (Features is null)
+        {
+            var clock = Stopwatch.StartNew();
+            Features = await ReplayFeatures.PrepareAsync(_request.Tuning, AllRequests(), _request.EmbeddingCachePath, embeddingProgress, cancellationToken).ConfigureAwait(false);
+            _featurizingSeconds = clock.Elapsed.TotalSeconds;
+        }
+
+        return Features;
+    }
+
     /// <summary>Replays everything, reporting each finished replay through <paramref name="progress"/>.</summary>
     public async Task<ReplayReport> RunAsync(Action<ReplayRunResult>? progress = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var tuning = _request.Tuning;
-        var featurizer = new PrecomputedFeaturizer(new HashingFeaturizer(CreateFeaturizerOptions(tuning)));
-        featurizer.Precompute(Queries.Select(q => q.Messages).Concat(Train?.Queries.Select(q => q.Messages) ?? []));
+        var features = await PrepareFeaturesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var featurizer = features.Featurizer;
         var runner = new ReplayRunner(Test.Arms, Costs, Queries, Train?.Queries, featurizer, tuning);
 
         // Learning settings need a fresh router per seed; offline ones share one fitted router across seeds. The
@@ -119,13 +147,18 @@ internal sealed class ReplayExperiment
                 results[i] = await runner.RunAsync(job.Policy, job.Setting, job.Lambda, job.Seeds, progress, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
 
-        var report = BuildReport([.. results.SelectMany(r => r)], featurizer.Name);
-        report.ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        var report = BuildReport([.. results.SelectMany(r => r)], featurizer);
+        report.ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds + _featurizingSeconds, 2);
+        report.FeaturizingSeconds = Math.Round(_featurizingSeconds, 2);
         return report;
     }
 
-    private static HashingFeaturizerOptions CreateFeaturizerOptions(ReplayTuning tuning) =>
-        new() { Dimension = tuning.FeatureDimension, WordWeight = tuning.WordWeight };
+    /// <summary>Releases the embedding model, if one was loaded.</summary>
+    public void Dispose() => Features?.Dispose();
+
+    /// <summary>Every distinct message list the replays route or train on.</summary>
+    private IReadOnlyCollection<IReadOnlyList<ChatMessage>> AllRequests() =>
+        [.. Queries.Select(q => q.Messages).Concat(Train?.Queries.Select(q => q.Messages) ?? []).Distinct(ReferenceEqualityComparer.Instance).Cast<IReadOnlyList<ChatMessage>>()];
 
     private List<(ReplayPolicy Policy, ReplaySetting Setting, double Lambda)> Plan() =>
         [.. from policy in _request.Policies
@@ -134,7 +167,7 @@ internal sealed class ReplayExperiment
             from lambda in _request.Lambdas
             select (policy, setting, lambda)];
 
-    private ReplayReport BuildReport(ReplayRunResult[] results, string featurizerName)
+    private ReplayReport BuildReport(ReplayRunResult[] results, IRequestFeaturizer featurizer)
     {
         var arms = Test.Arms;
         var baselines = Baselines.Compute(Queries, Costs);
@@ -156,7 +189,7 @@ internal sealed class ReplayExperiment
             Oracle = new BaselineResult(baselines.Oracle.Accuracy, baselines.Oracle.Cost),
             Points = points,
             Aiq = new AiqResult(baselines.Aiq(routerPoints), baselines.Aiq([]), baselines.Aiq([baselines.Oracle])),
-            Featurizer = featurizerName,
+            Featurizer = featurizer.Name,
             TrainDataset = Train is null ? null : _request.TrainDatasetName ?? Train.Name,
             TrainQueries = Train?.Queries.Count ?? 0,
             Random = new BaselineResult(baselines.Random.Accuracy, baselines.Random.Cost),
@@ -165,7 +198,7 @@ internal sealed class ReplayExperiment
             LambdaUnits = Costs.CostReferenceUsd is { } reference
                 ? string.Create(CultureInfo.InvariantCulture, $"MetaLlmRouterOptions.CostWeight with CostReferenceUsd = {reference}: reward = score − λ·cost/{reference}$")
                 : "MetaLlmRouterOptions.CostWeight with the default normalisation: reward = score − λ·cost/(what the dearest arm would charge for the same tokens); unitless",
-            Tuning = new TuningResult(_request.Tuning.Alpha, _request.Tuning.PosteriorScale, _request.Tuning.Epsilon, _request.Tuning.Regularization, _request.Tuning.ColdStartRegularization, _request.Tuning.ColdStartExploration, _request.Tuning.FeatureDimension, _request.Tuning.WordWeight, _request.Tuning.AssumedOutputTokens),
+            Tuning = TuningResult.From(_request.Tuning, featurizer.Dimension),
             AiqByPolicy = [.. points
                 .GroupBy(p => (p.Policy, p.Setting))
                 .Select(g => new PolicyAiqResult(g.Key.Policy, g.Key.Setting, baselines.Aiq(g.Select(p => new CostAccuracyPoint(p.CostPerQuery, p.Accuracy)))))],

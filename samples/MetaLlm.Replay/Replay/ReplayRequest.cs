@@ -38,6 +38,9 @@ internal sealed record ReplayRequest
 
     public int MaxParallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Gets the file MiniLM embeddings are read from and saved to, or <see langword="null"/> to keep them in memory only.</summary>
+    public string? EmbeddingCachePath { get; init; }
+
     public string? ReportPath { get; init; }
 
     public string? PlotPath { get; init; }

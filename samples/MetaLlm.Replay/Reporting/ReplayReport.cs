@@ -32,6 +32,10 @@ internal sealed class ReplayReport
     [JsonPropertyName("elapsedSeconds")]
     public double ElapsedSeconds { get; set; }
 
+    /// <summary>Gets or sets the part of <see cref="ElapsedSeconds"/> spent featurizing (for MiniLM, embedding) every prompt once.</summary>
+    [JsonPropertyName("featurizingSeconds")]
+    public double FeaturizingSeconds { get; set; }
+
     // Fields beyond the contract.
 
     /// <summary>Gets the training file's dataset name, when there is one.</summary>

@@ -56,7 +56,7 @@ internal static class SummaryTable
             console.MarkupLine("No router point matches the best single model's accuracy.");
         }
 
-        console.MarkupLine(Invariant($"[grey]{report.Points.Count} points × {(report.Points.Count > 0 ? report.Points[0].Seeds : 0)} seeds in {report.ElapsedSeconds:0.0} s.[/]"));
+        console.MarkupLine(Invariant($"[grey]{report.Points.Count} points × {(report.Points.Count > 0 ? report.Points[0].Seeds : 0)} seeds in {report.ElapsedSeconds:0.0} s{(report.FeaturizingSeconds >= 0.05 ? $" ({report.FeaturizingSeconds:0.0} s of it featurizing)" : "")}.[/]"));
     }
 
     private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);

@@ -58,6 +58,34 @@ public sealed class ReplayCommandLineTests
     }
 
     [Fact]
+    public void The_featurizer_defaults_to_hashing_and_minilm_keeps_its_embeddings_in_the_user_cache_folder()
+    {
+        var defaults = ReplayCommandLine.Parse([], "/data")!;
+        var minilm = ReplayCommandLine.Parse(["--featurizer", "MiniLM", "--embedding-tokens", "128"], "/data")!;
+        var memoryOnly = ReplayCommandLine.Parse(["--featurizer", "minilm", "--embedding-cache", "none"], "/data")!;
+        var explicitCache = ReplayCommandLine.Parse(["--featurizer", "minilm", "--embedding-cache", "e.bin"], "/data")!;
+
+        defaults.Tuning.Featurizer.Should().Be(ReplayFeaturizerKind.Hashing);
+        minilm.Tuning.Featurizer.Should().Be(ReplayFeaturizerKind.MiniLm);
+        minilm.Tuning.EmbeddingMaxTokens.Should().Be(128);
+        minilm.EmbeddingCachePath.Should().Be(ReplayCommandLine.DefaultEmbeddingCachePath());
+        minilm.EmbeddingCachePath.Should().EndWith(Path.Combine("metallm", "replay-embeddings.bin"));
+        memoryOnly.EmbeddingCachePath.Should().BeNull();
+        explicitCache.EmbeddingCachePath.Should().Be("e.bin");
+    }
+
+    [Theory]
+    [InlineData(new[] { "--featurizer", "bert" }, "Unknown --featurizer 'bert'")]
+    [InlineData(new[] { "--embedding-tokens", "2" }, "--embedding-tokens expects an integer of at least 3")]
+    [InlineData(new[] { "--embedding-cache" }, "--embedding-cache needs a value")]
+    public void Bad_featurizer_arguments_are_explained(string[] args, string message)
+    {
+        var act = () => ReplayCommandLine.Parse(args, "/data");
+
+        act.Should().Throw<ArgumentException>().Which.Message.Should().Contain(message);
+    }
+
+    [Fact]
     public void Help_returns_no_request()
     {
         ReplayCommandLine.Parse(["--help"], "/data").Should().BeNull();

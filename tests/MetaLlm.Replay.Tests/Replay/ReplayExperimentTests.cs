@@ -47,6 +47,59 @@ public sealed class ReplayExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task MiniLM_embeds_each_prompt_once_and_the_next_run_reads_every_vector_from_the_cache_file()
+    {
+        string cachePath = _files.PathOf("embeddings.bin");
+        var request = SmallRequest() with
+        {
+            Lambdas = [0.3],
+            Seeds = 1,
+            Settings = [ReplaySetting.Offline],
+            Policies = [ReplayPolicy.MetaLlmPaper],
+            EmbeddingCachePath = cachePath,
+            Tuning = new ReplayTuning { Featurizer = ReplayFeaturizerKind.MiniLm },
+        };
+        using var first = ReplayExperiment.Load(request);
+        int distinct = first.TextsToEmbed;
+        var progress = new List<(int Done, int Total)>();
+
+        await first.PrepareFeaturesAsync((done, total) => progress.Add((done, total)));
+        var firstReport = await first.RunAsync();
+        using var second = ReplayExperiment.Load(request);
+        var secondReport = await second.RunAsync();
+
+        distinct.Should().BeGreaterThan(100);
+        first.Features!.Embedded.Should().Be(distinct);
+        second.Features!.Embedded.Should().Be(0, "every vector was saved by the first run");
+        second.Features.DistinctTexts.Should().Be(distinct);
+        progress.Should().StartWith((0, distinct)).And.EndWith((distinct, distinct));
+        progress.Select(p => p.Done).Should().BeInAscendingOrder();
+        firstReport.Featurizer.Should().Be("embedding-all-MiniLM-L6-v2-384");
+        firstReport.Tuning.FeatureDimension.Should().Be(385);
+        firstReport.Tuning.Featurizer.Should().Be("minilm");
+        firstReport.Tuning.WordWeight.Should().BeNull();
+        secondReport.Points.Single().Accuracy.Should().Be(firstReport.Points.Single().Accuracy);
+        secondReport.Points.Single().CostPerQuery.Should().Be(firstReport.Points.Single().CostPerQuery);
+
+        // Sentence embeddings tell the arithmetic questions from the coding ones as well as hashed n-grams do.
+        firstReport.Points.Single().Accuracy.Should().BeGreaterThan(0.9);
+    }
+
+    [Fact]
+    public void Bad_embedding_settings_are_reported_before_any_file_is_read()
+    {
+        var request = new ReplayRequest
+        {
+            TestPath = _files.PathOf("missing.json"),
+            Tuning = new ReplayTuning { Featurizer = ReplayFeaturizerKind.MiniLm, EmbeddingMaxTokens = 600 },
+        };
+
+        var act = () => ReplayExperiment.Load(request);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("MaxTokens");
+    }
+
+    [Fact]
     public async Task With_one_model_the_router_reproduces_its_accuracy_and_cost()
     {
         string test = _files.Write("one.jsonl", """
