@@ -161,7 +161,8 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             return;
         }
 
-        // Full information: every arm sees every example, so Σ x xᵀ is shared and only Σ r x differs per arm.
+        // Full information: every arm sees every example, so Σ x xᵀ is shared and only Σ r x differs per arm. Only its
+        // upper triangle is accumulated (it is symmetric), then mirrored.
         var gram = new double[d * d];
         var targets = new double[k * d];
         var x = new double[d];
@@ -173,8 +174,8 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
                 double xi = x[i];
                 if (xi != 0)
                 {
-                    Span<double> row = gram.AsSpan(i * d, d);
-                    TensorPrimitives.MultiplyAdd(x, xi, row, row);
+                    Span<double> row = gram.AsSpan((i * d) + i, d - i);
+                    TensorPrimitives.MultiplyAdd(x.AsSpan(i), xi, row, row);
                 }
             }
 
@@ -185,13 +186,22 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             }
         }
 
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                gram[(i * d) + j] = gram[(j * d) + i];
+            }
+        }
+
         EnterAll();
         try
         {
+            // Arms that start alike (a fresh policy) end alike: they share one inversion instead of one each.
             for (int arm = 0; arm < k; arm++)
             {
                 _arms[arm].Synchronize();
-                _arms[arm].Model.AddBatch(gram, targets.AsSpan(arm * d, d), count);
+                _arms[arm].Model.AddBatch(gram, targets.AsSpan(arm * d, d), count, arm > 0 ? _arms[arm - 1].Model : null);
                 _arms[arm].Refresh();
             }
         }

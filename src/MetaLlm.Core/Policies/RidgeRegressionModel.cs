@@ -253,7 +253,15 @@ public sealed class RidgeRegressionModel
     /// <param name="gramIncrement">Σ x xᵀ over the observations, row-major d×d.</param>
     /// <param name="targetIncrement">Σ r x over the observations.</param>
     /// <param name="count">The number of observations.</param>
-    public void AddBatch(ReadOnlySpan<double> gramIncrement, ReadOnlySpan<double> targetIncrement, long count)
+    public void AddBatch(ReadOnlySpan<double> gramIncrement, ReadOnlySpan<double> targetIncrement, long count) =>
+        AddBatch(gramIncrement, targetIncrement, count, null);
+
+    /// <summary>
+    /// Adds a batch like <see cref="AddBatch(ReadOnlySpan{double}, ReadOnlySpan{double}, long)"/>; when
+    /// <paramref name="sameGramCandidate"/> ends with exactly the same <c>A</c>, its <c>A⁻¹</c> is copied instead of
+    /// factorising again.
+    /// </summary>
+    internal void AddBatch(ReadOnlySpan<double> gramIncrement, ReadOnlySpan<double> targetIncrement, long count, RidgeRegressionModel? sameGramCandidate)
     {
         int d = Dimension;
         if (gramIncrement.Length != d * d || targetIncrement.Length != d)
@@ -265,20 +273,31 @@ public sealed class RidgeRegressionModel
         TensorPrimitives.Add(_gram, gramIncrement, _gram);
         TensorPrimitives.Add(_targets, targetIncrement, _targets);
         ObservationCount += count;
-        Refactorize();
+        if (sameGramCandidate is not null && sameGramCandidate.Dimension == d && _gram.AsSpan().SequenceEqual(sameGramCandidate._gram))
+        {
+            sameGramCandidate._inverse.CopyTo(_inverse, 0);
+            RefreshWeights();
+        }
+        else
+        {
+            Refactorize();
+        }
     }
 
     /// <summary>Recomputes <c>A⁻¹</c> from <c>A</c> by Cholesky factorisation and refreshes θ.</summary>
     public void Refactorize()
     {
         int d = Dimension;
-        var gram = Matrix<double>.Build.Dense(d, d, (i, j) => _gram[(i * d) + j]);
-        var inverse = gram.Cholesky().Solve(Matrix<double>.Build.DenseIdentity(d));
+
+        // A is exactly symmetric, so its row-major array is also its column-major one (MathNet's layout). The computed
+        // A⁻¹ is symmetric only up to rounding, so it is read back element by element in row-major order.
+        var gram = Matrix<double>.Build.Dense(d, d, _gram.ToArray());
+        double[] inverse = gram.Cholesky().Solve(Matrix<double>.Build.DenseIdentity(d)).AsColumnMajorArray();
         for (int i = 0; i < d; i++)
         {
             for (int j = 0; j < d; j++)
             {
-                _inverse[(i * d) + j] = inverse[i, j];
+                _inverse[(i * d) + j] = inverse[(j * d) + i];
             }
         }
 

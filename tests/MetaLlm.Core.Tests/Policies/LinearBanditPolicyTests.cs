@@ -65,6 +65,36 @@ public class LinearBanditPolicyTests
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public void Fit_after_one_arm_learned_online_gives_that_arm_its_own_solution_and_the_others_a_shared_one(string kind)
+    {
+        // Fit lets arms that end with the same A share one inversion; an arm that learned alone first must not.
+        const int K = 3, D = 6, N = 60;
+        var (contexts, rewards) = FullInformationData(seed: 8, K, D, N);
+        using var policy = Create(kind, K, D);
+        var random = new Random(4);
+        var seen = Enumerable.Range(0, K).Select(arm => (Contexts: new List<double[]>(), Rewards: new List<double>())).ToArray();
+        for (int t = 0; t < 20; t++)
+        {
+            var x = RandomContext(random, D);
+            double reward = random.NextDouble();
+            policy.Update(1, x, reward);
+            seen[1].Contexts.Add(ClosedFormRidge.Widen(x));
+            seen[1].Rewards.Add(reward);
+        }
+
+        policy.Fit(Flatten(contexts), rewards, N);
+
+        for (int arm = 0; arm < K; arm++)
+        {
+            seen[arm].Contexts.AddRange(contexts.Select(ClosedFormRidge.Widen));
+            seen[arm].Rewards.AddRange(Column(rewards, K, arm));
+            var reference = new ClosedFormRidge(seen[arm].Contexts, seen[arm].Rewards, D, 1.0);
+            policy.GetWeights(arm).ShouldBeCloseTo(reference.Weights, Tolerance, $"θ of arm {arm}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public void Decide_reports_each_arm_s_prediction_and_width_from_the_closed_form(string kind)
     {
         const int K = 4, D = 7;
