@@ -31,7 +31,8 @@ internal static class ReplayCommandLine
           --regularization X    ridge penalty of every arm's model after a warm start (default 20)
           --cold-regularization X  ridge penalty in the online setting, without warm start (default 1)
           --cold-exploration X  α / posterior scale in the online setting (default 0.5)
-          --featurizer NAME     hashing (default) or minilm (all-MiniLM-L6-v2 on the CPU)
+          --featurizer NAME     minilm (default: all-MiniLM-L6-v2 on the CPU, embeddings cached)
+                                or hashing (hashed n-grams: no model, faster, routes less well)
           --embedding-cache PATH  file minilm embeddings are kept in between runs
                                 (default: metallm/replay-embeddings.bin in the user's cache folder;
                                 none: keep them in memory only)
@@ -67,6 +68,16 @@ internal static class ReplayCommandLine
             }
 
             values[name] = args[++i];
+        }
+
+        // Settings of the featurizer not in use would be ignored silently; say so instead.
+        bool hashing = values.TryGetValue("--featurizer", out string? featurizerName) && ReplayFeaturizerNames.Parse(featurizerName) == ReplayFeaturizerKind.Hashing;
+        foreach (string option in hashing ? (string[])["--embedding-tokens", "--embedding-cache"] : ["--dimension", "--word-weight"])
+        {
+            if (values.ContainsKey(option))
+            {
+                throw new ArgumentException($"{option} does not apply to the {(hashing ? "hashing" : "minilm")} featurizer; use --featurizer {(hashing ? "minilm" : "hashing")} with it.");
+            }
         }
 
         bool bundled = !values.ContainsKey("--test");

@@ -26,7 +26,7 @@ public sealed class ReplayCommandLineTests
     public void Options_are_parsed_and_a_given_test_file_has_no_bundled_training_or_prices()
     {
         var request = ReplayCommandLine.Parse(
-            ["--test", "t.csv", "--policies", "thompson, metallm-paper", "--settings", "online", "--lambdas", "0,0.5", "--seeds", "2", "--dimension", "64", "--format", "routerbench", "--report", "r.json"],
+            ["--test", "t.csv", "--featurizer", "hashing", "--policies", "thompson, metallm-paper", "--settings", "online", "--lambdas", "0,0.5", "--seeds", "2", "--dimension", "64", "--format", "routerbench", "--report", "r.json"],
             "/data")!;
 
         request.TestPath.Should().Be("t.csv");
@@ -58,14 +58,14 @@ public sealed class ReplayCommandLineTests
     }
 
     [Fact]
-    public void The_featurizer_defaults_to_hashing_and_minilm_keeps_its_embeddings_in_the_user_cache_folder()
+    public void The_featurizer_defaults_to_minilm_which_keeps_its_embeddings_in_the_user_cache_folder()
     {
-        var defaults = ReplayCommandLine.Parse([], "/data")!;
-        var minilm = ReplayCommandLine.Parse(["--featurizer", "MiniLM", "--embedding-tokens", "128"], "/data")!;
+        var hashing = ReplayCommandLine.Parse(["--featurizer", "hashing"], "/data")!;
+        var minilm = ReplayCommandLine.Parse(["--embedding-tokens", "128"], "/data")!;
         var memoryOnly = ReplayCommandLine.Parse(["--featurizer", "minilm", "--embedding-cache", "none"], "/data")!;
         var explicitCache = ReplayCommandLine.Parse(["--featurizer", "minilm", "--embedding-cache", "e.bin"], "/data")!;
 
-        defaults.Tuning.Featurizer.Should().Be(ReplayFeaturizerKind.Hashing);
+        hashing.Tuning.Featurizer.Should().Be(ReplayFeaturizerKind.Hashing);
         minilm.Tuning.Featurizer.Should().Be(ReplayFeaturizerKind.MiniLm);
         minilm.Tuning.EmbeddingMaxTokens.Should().Be(128);
         minilm.EmbeddingCachePath.Should().Be(ReplayCommandLine.DefaultEmbeddingCachePath());
@@ -78,6 +78,8 @@ public sealed class ReplayCommandLineTests
     [InlineData(new[] { "--featurizer", "bert" }, "Unknown --featurizer 'bert'")]
     [InlineData(new[] { "--embedding-tokens", "2" }, "--embedding-tokens expects an integer of at least 3")]
     [InlineData(new[] { "--embedding-cache" }, "--embedding-cache needs a value")]
+    [InlineData(new[] { "--dimension", "64" }, "--dimension does not apply to the minilm featurizer; use --featurizer hashing")]
+    [InlineData(new[] { "--featurizer", "hashing", "--embedding-tokens", "64" }, "--embedding-tokens does not apply to the hashing featurizer")]
     public void Bad_featurizer_arguments_are_explained(string[] args, string message)
     {
         var act = () => ReplayCommandLine.Parse(args, "/data");

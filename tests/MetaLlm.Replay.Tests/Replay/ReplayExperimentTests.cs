@@ -107,7 +107,7 @@ public sealed class ReplayExperimentTests : IDisposable
             {"prompt": "bb", "outcomes": {"m": {"score": 0.25, "inputTokens": 1000, "outputTokens": 500}}}
             """);
         string prices = _files.Write("prices.json", """{"m": {"input": 1, "output": 4}}""");
-        var request = new ReplayRequest { TestPath = test, PricesPath = prices, Lambdas = [0.2], Seeds = 3, Policies = [ReplayPolicy.LinUcb], Tuning = new ReplayTuning { FeatureDimension = 8 } };
+        var request = new ReplayRequest { TestPath = test, PricesPath = prices, Lambdas = [0.2], Seeds = 3, Policies = [ReplayPolicy.LinUcb], Tuning = new ReplayTuning { Featurizer = ReplayFeaturizerKind.Hashing, FeatureDimension = 8 } };
 
         var report = await ReplayExperiment.Load(request).RunAsync();
 
@@ -133,7 +133,7 @@ public sealed class ReplayExperimentTests : IDisposable
             Seeds = 2,
             Policies = [ReplayPolicy.LinUcb],
             Settings = [ReplaySetting.Offline, ReplaySetting.OnlineWarm],
-            Tuning = new ReplayTuning { FeatureDimension = 8 },
+            Tuning = new ReplayTuning { Featurizer = ReplayFeaturizerKind.Hashing, FeatureDimension = 8 },
         };
 
         var report = await ReplayExperiment.Load(request).RunAsync();
@@ -213,7 +213,7 @@ public sealed class ReplayExperimentTests : IDisposable
             TrainPath = train,
             TestPath = test,
             PricesPath = prices,
-            Tuning = new ReplayTuning { FeatureDimension = 32 },
+            Tuning = new ReplayTuning { Featurizer = ReplayFeaturizerKind.Hashing, FeatureDimension = 32 },
             MaxParallelism = 2,
         };
     }
