@@ -34,31 +34,38 @@ catch (Exception ex) when (ex is ReplayDataException or ArgumentException)
 }
 
 using var disposeExperiment = experiment;
-ReplayReport? report = null;
-await AnsiConsole.Progress()
-    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-    .StartAsync(async context =>
+var progressColumns = new ProgressColumn[] { new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn() };
+if (experiment.TextsToEmbed is > 0 and int texts)
+{
+    await AnsiConsole.Progress().Columns(progressColumns).StartAsync(async context =>
     {
-        if (experiment.TextsToEmbed is > 0 and int texts)
-        {
-            var embedding = context.AddTask($"Embedding {texts} prompts (all-MiniLM-L6-v2, cached)", maxValue: texts);
-            await experiment.PrepareFeaturesAsync((done, _) => embedding.Value = done).ConfigureAwait(false);
-        }
-
-        var task = context.AddTask($"Replaying {experiment.Queries.Count} queries × {experiment.RunCount} runs", maxValue: experiment.RunCount);
-        report = await experiment.RunAsync(_ => task.Increment(1)).ConfigureAwait(false);
+        var embedding = context.AddTask($"Embedding {texts} prompts (all-MiniLM-L6-v2, cached)", maxValue: texts);
+        await experiment.PrepareFeaturesAsync((done, _) => embedding.Value = done).ConfigureAwait(false);
     }).ConfigureAwait(false);
 
-if (experiment.Features is { Cache: { } cache } features)
-{
+    var features = experiment.Features!;
+    var cache = features.Cache!;
+    if (cache.LoadProblem is { } loadProblem)
+    {
+        AnsiConsole.MarkupLine("[yellow]warning:[/] " + Markup.Escape($"the embedding cache {cache.Path} could not be read ({loadProblem}); every prompt was embedded again."));
+    }
+
+    if (features.SaveProblem is { } saveProblem)
+    {
+        AnsiConsole.MarkupLine("[yellow]warning:[/] " + Markup.Escape($"the embedding cache could not be saved ({saveProblem}); this run keeps its embeddings in memory only."));
+    }
+
     AnsiConsole.MarkupLine(Markup.Escape(cache.Path is null
         ? $"Embeddings: {features.Embedded} prompts embedded, kept in memory only (--embedding-cache PATH keeps them for the next run)."
-        : $"Embeddings: {features.Embedded} of {features.DistinctTexts} prompts embedded now, {features.DistinctTexts - features.Embedded} read from the cache {cache.Path}."));
-    if (cache.LoadProblem is { } problem)
-    {
-        AnsiConsole.MarkupLine("[yellow]warning:[/] " + Markup.Escape($"the embedding cache could not be read ({problem}); it was rebuilt."));
-    }
+        : $"Embeddings: {features.Embedded} of {features.DistinctTexts} prompts embedded now, {features.DistinctTexts - features.Embedded} read from {cache.Path}."));
 }
+
+ReplayReport? report = null;
+await AnsiConsole.Progress().Columns(progressColumns).StartAsync(async context =>
+{
+    var task = context.AddTask($"Replaying {experiment.Queries.Count} queries × {experiment.RunCount} runs", maxValue: experiment.RunCount);
+    report = await experiment.RunAsync(_ => task.Increment(1)).ConfigureAwait(false);
+}).ConfigureAwait(false);
 
 SummaryTable.Write(AnsiConsole.Console, report!);
 if (request.ReportPath is { } reportPath)

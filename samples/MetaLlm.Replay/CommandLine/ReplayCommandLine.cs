@@ -1,4 +1,5 @@
 using System.Globalization;
+using MetaLlm.Embeddings.Local;
 using MetaLlm.Replay.Datasets;
 using MetaLlm.Replay.Replay;
 
@@ -94,7 +95,7 @@ internal static class ReplayCommandLine
             AssumedOutputTokens = Integer(values, "--output-tokens", defaults.AssumedOutputTokens, 0),
             WordWeight = Number(values, "--word-weight", defaults.WordWeight),
             Featurizer = values.TryGetValue("--featurizer", out string? featurizer) ? ReplayFeaturizerNames.Parse(featurizer) : defaults.Featurizer,
-            EmbeddingMaxTokens = Integer(values, "--embedding-tokens", defaults.EmbeddingMaxTokens, 3),
+            EmbeddingMaxTokens = Integer(values, "--embedding-tokens", defaults.EmbeddingMaxTokens, 3, MiniLmEmbeddingGenerator.ModelMaxTokens),
         };
 
         return new ReplayRequest
@@ -160,15 +161,17 @@ internal static class ReplayCommandLine
             ? value
             : throw new ArgumentException($"{name} expects non-negative numbers, but got '{text}'.");
 
-    private static int Integer(Dictionary<string, string> values, string name, int fallback, int minimum)
+    private static int Integer(Dictionary<string, string> values, string name, int fallback, int minimum, int maximum = int.MaxValue)
     {
         if (!values.TryGetValue(name, out string? text))
         {
             return fallback;
         }
 
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= minimum
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= minimum && value <= maximum
             ? value
-            : throw new ArgumentException($"{name} expects an integer of at least {minimum}, but got '{text}'.");
+            : throw new ArgumentException(maximum == int.MaxValue
+                ? $"{name} expects an integer of at least {minimum}, but got '{text}'."
+                : $"{name} expects an integer from {minimum} to {maximum}, but got '{text}'.");
     }
 }

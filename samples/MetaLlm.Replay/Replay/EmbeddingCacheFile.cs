@@ -15,11 +15,13 @@ namespace MetaLlm.Replay.Replay;
 /// </remarks>
 internal sealed class EmbeddingCacheFile : IDistributedCache
 {
-    private const string Magic = "metallm-embedding-cache";
     private const int FormatVersion = 1;
+
+    private static readonly byte[] Magic = "metallm-embedding-cache\n"u8.ToArray();
 
     private readonly ConcurrentDictionary<string, byte[]> _entries = new(StringComparer.Ordinal);
     private int _added;
+    private int _unsaved;
 
     private EmbeddingCacheFile(string? path)
     {
@@ -32,8 +34,11 @@ internal sealed class EmbeddingCacheFile : IDistributedCache
     /// <summary>Gets the number of entries.</summary>
     public int Count => _entries.Count;
 
-    /// <summary>Gets the number of entries added since the file was read or last saved.</summary>
+    /// <summary>Gets the number of entries added since the cache was opened.</summary>
     public int Added => Volatile.Read(ref _added);
+
+    /// <summary>Gets the number of entries added since the file was read or last saved.</summary>
+    public int Unsaved => Volatile.Read(ref _unsaved);
 
     /// <summary>Gets why an existing file could not be read (and was started afresh), or <see langword="null"/>.</summary>
     public string? LoadProblem { get; private set; }
@@ -57,7 +62,7 @@ internal sealed class EmbeddingCacheFile : IDistributedCache
         try
         {
             using var reader = new BinaryReader(File.OpenRead(fullPath), Encoding.UTF8);
-            if (reader.ReadString() != Magic || reader.ReadInt32() != FormatVersion)
+            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic) || reader.ReadInt32() != FormatVersion)
             {
                 throw new InvalidDataException("it is not a MetaLlm embedding cache of format 1");
             }
@@ -73,11 +78,13 @@ internal sealed class EmbeddingCacheFile : IDistributedCache
             {
                 string key = reader.ReadString();
                 int length = reader.ReadInt32();
-                byte[] value = length >= 0 ? reader.ReadBytes(length) : throw new InvalidDataException($"entry {i} declares {length} bytes");
-                if (value.Length != length)
+                long left = reader.BaseStream.Length - reader.BaseStream.Position;
+                if (length < 0 || length > left)
                 {
-                    throw new EndOfStreamException();
+                    throw new InvalidDataException($"the file is cut short or corrupt: entry {i} declares {length} bytes, {left} are left");
                 }
+
+                byte[] value = reader.ReadBytes(length);
 
                 entries.Add(new(key, value));
             }
@@ -92,7 +99,7 @@ internal sealed class EmbeddingCacheFile : IDistributedCache
                 cache._entries[key] = value;
             }
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or FormatException)
         {
             cache._entries.Clear();
             cache.LoadProblem = ex is EndOfStreamException ? "the file is cut short" : ex.Message;
@@ -103,6 +110,8 @@ internal sealed class EmbeddingCacheFile : IDistributedCache
 
     /// <summary>Writes every entry to <see cref="Path"/> through a temporary file and a rename.</summary>
     /// <exception cref="InvalidOperationException">The cache lives in memory only.</exception>
+    /// <exception cref="IOException">The file cannot be written; the previous file, if any, is unchanged.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file or its folder may not be written.</exception>
     public void Save()
     {
         string path = Path ?? throw new InvalidOperationException("An in-memory embedding cache has no file to save to.");
@@ -115,6 +124,8 @@ internal sealed class EmbeddingCacheFile : IDistributedCache
         string temporary = $"{path}.{Environment.ProcessId}.tmp";
         try
         {
+            // Entries added while the snapshot is taken stay counted as unsaved, so the next save writes them.
+            int unsaved = Unsaved;
             var snapshot = _entries.ToArray();
             using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
             using (var writer = new BinaryWriter(stream, Encoding.UTF8))
@@ -134,7 +145,7 @@ internal sealed class EmbeddingCacheFile : IDistributedCache
             }
 
             File.Move(temporary, path, overwrite: true);
-            Interlocked.Exchange(ref _added, 0);
+            Interlocked.Add(ref _unsaved, -unsaved);
         }
         finally
         {
@@ -156,6 +167,7 @@ internal sealed class EmbeddingCacheFile : IDistributedCache
         if (_entries.TryAdd(key, value))
         {
             Interlocked.Increment(ref _added);
+            Interlocked.Increment(ref _unsaved);
         }
         else
         {

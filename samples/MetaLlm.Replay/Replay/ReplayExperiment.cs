@@ -56,7 +56,7 @@ internal sealed class ReplayExperiment : IDisposable
         }
 
         // Bad featurizer settings are reported before any file is read, not halfway through the replays.
-        ReplayFeatures.Validate(request.Tuning);
+        ReplayFeatures.Validate(request.Tuning, request.EmbeddingCachePath);
         var test = DatasetReader.Read(request.TestPath, request.Format);
         var train = request.TrainPath is null ? null : DatasetReader.Read(request.TrainPath, request.Format);
         if (train is not null && !train.Arms.Order(StringComparer.Ordinal).SequenceEqual(test.Arms.Order(StringComparer.Ordinal), StringComparer.Ordinal))
@@ -123,9 +123,9 @@ internal sealed class ReplayExperiment : IDisposable
     /// <summary>Replays everything, reporting each finished replay through <paramref name="progress"/>.</summary>
     public async Task<ReplayReport> RunAsync(Action<ReplayRunResult>? progress = null, CancellationToken cancellationToken = default)
     {
-        var clock = Stopwatch.StartNew();
         var tuning = _request.Tuning;
         var features = await PrepareFeaturesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
         var featurizer = features.Featurizer;
         var runner = new ReplayRunner(Test.Arms, Costs, Queries, Train?.Queries, featurizer, tuning);
 

@@ -14,13 +14,13 @@ internal sealed class ReplayFeatures : IDisposable
 
     private readonly IDisposable? _generator;
 
-    private ReplayFeatures(PrecomputedFeaturizer featurizer, IDisposable? generator, EmbeddingCacheFile? cache, int distinctTexts, int embedded)
+    private ReplayFeatures(PrecomputedFeaturizer featurizer, IDisposable? generator, EmbeddingCacheFile? cache, int distinctTexts, string? saveProblem)
     {
         Featurizer = featurizer;
         _generator = generator;
         Cache = cache;
         DistinctTexts = distinctTexts;
-        Embedded = embedded;
+        SaveProblem = saveProblem;
     }
 
     /// <summary>Gets the featurizer every replayed router uses.</summary>
@@ -33,7 +33,10 @@ internal sealed class ReplayFeatures : IDisposable
     public int DistinctTexts { get; }
 
     /// <summary>Gets the number of routing texts the model embedded in this run (the rest came from the cache).</summary>
-    public int Embedded { get; }
+    public int Embedded => Cache?.Added ?? 0;
+
+    /// <summary>Gets why the cache file could not be saved (the run went on with the cache in memory), or <see langword="null"/>.</summary>
+    public string? SaveProblem { get; }
 
     /// <summary>Builds the featurizer <paramref name="tuning"/> names and featurizes <paramref name="requests"/> with it.</summary>
     /// <param name="tuning">Names the featurizer and its settings.</param>
@@ -52,7 +55,7 @@ internal sealed class ReplayFeatures : IDisposable
         {
             var hashing = new PrecomputedFeaturizer(new HashingFeaturizer(CreateHashingOptions(tuning)));
             hashing.Precompute(requests);
-            return new ReplayFeatures(hashing, null, null, 0, 0);
+            return new ReplayFeatures(hashing, null, null, 0, null);
         }
 
         var cacheFile = embeddingCachePath is null ? EmbeddingCacheFile.InMemory() : EmbeddingCacheFile.Open(embeddingCachePath);
@@ -63,7 +66,8 @@ internal sealed class ReplayFeatures : IDisposable
             // Embed each distinct routing text once, in chunks, before any replay: the router then finds every vector
             // in the cache, and the user sees how far the slow part is.
             var texts = requests.Select(m => RoutingText.Extract(m)).Distinct(StringComparer.Ordinal).ToList();
-            int done = 0, embedded = 0;
+            int done = 0;
+            string? saveProblem = null;
             embeddingProgress?.Invoke(0, texts.Count);
             foreach (var chunk in texts.Chunk(EmbeddingChunk))
             {
@@ -72,22 +76,18 @@ internal sealed class ReplayFeatures : IDisposable
                 embeddingProgress?.Invoke(done, texts.Count);
 
                 // Embedding a large dataset takes minutes: save now and then, so an interrupted run keeps most of its work.
-                if (cacheFile is { Path: not null, Added: >= SaveEvery })
+                if (cacheFile.Unsaved >= SaveEvery)
                 {
-                    embedded += cacheFile.Added;
-                    cacheFile.Save();
+                    TrySave(cacheFile, ref saveProblem);
                 }
             }
 
-            embedded += cacheFile.Added;
-            if (cacheFile is { Path: not null, Added: > 0 })
-            {
-                cacheFile.Save();
-            }
-
+            // The featurizer asks the same cache for the same texts, so this embeds nothing new; if it ever did, those
+            // vectors are counted in Embedded and saved too.
             var featurizer = new PrecomputedFeaturizer(new EmbeddingFeaturizer(generator, MiniLmEmbeddingGenerator.Dimension));
             featurizer.Precompute(requests);
-            return new ReplayFeatures(featurizer, generator, cacheFile, texts.Count, embedded);
+            TrySave(cacheFile, ref saveProblem);
+            return new ReplayFeatures(featurizer, generator, cacheFile, texts.Count, saveProblem);
         }
         catch
         {
@@ -96,17 +96,50 @@ internal sealed class ReplayFeatures : IDisposable
         }
     }
 
+    /// <summary>Saves the cache file if it has one and something new; after a failure, stops trying and keeps the reason.</summary>
+    private static void TrySave(EmbeddingCacheFile cache, ref string? problem)
+    {
+        if (cache.Path is null || cache.Unsaved == 0 || problem is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            cache.Save();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problem = ex.Message;
+        }
+    }
+
     /// <summary>Checks the featurizer settings, so that bad ones are reported before any file is read.</summary>
-    /// <exception cref="ArgumentException">A setting is out of range.</exception>
-    public static void Validate(ReplayTuning tuning)
+    /// <param name="tuning">Names the featurizer and its settings.</param>
+    /// <param name="embeddingCachePath">The embedding cache file, or <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentException">A setting is out of range, or the cache path is blank or a folder.</exception>
+    public static void Validate(ReplayTuning tuning, string? embeddingCachePath)
     {
         if (tuning.Featurizer == ReplayFeaturizerKind.Hashing)
         {
             CreateHashingOptions(tuning).Validate();
+            return;
         }
-        else
+
+        CreateMiniLmOptions(tuning).Validate();
+        if (embeddingCachePath is null)
         {
-            CreateMiniLmOptions(tuning).Validate();
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(embeddingCachePath))
+        {
+            throw new ArgumentException("--embedding-cache needs a file path, or none to keep embeddings in memory only.");
+        }
+
+        if (Directory.Exists(embeddingCachePath))
+        {
+            throw new ArgumentException($"--embedding-cache {embeddingCachePath} is a folder; give a file path such as {Path.Combine(embeddingCachePath, "replay-embeddings.bin")}.");
         }
     }
 

@@ -289,9 +289,18 @@ public sealed class RidgeRegressionModel
     {
         int d = Dimension;
 
-        // A is exactly symmetric, so its row-major array is also its column-major one (MathNet's layout). The computed
-        // A⁻¹ is symmetric only up to rounding, so it is read back element by element in row-major order.
-        var gram = Matrix<double>.Build.Dense(d, d, _gram.ToArray());
+        // MathNet stores matrices column by column; ours are row by row, so both are transposed on the way. (A is
+        // symmetric when built by this class, but an imported state need not be, and A⁻¹ is symmetric only up to rounding.)
+        var columnMajor = new double[d * d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                columnMajor[(j * d) + i] = _gram[(i * d) + j];
+            }
+        }
+
+        var gram = Matrix<double>.Build.Dense(d, d, columnMajor);
         double[] inverse = gram.Cholesky().Solve(Matrix<double>.Build.DenseIdentity(d)).AsColumnMajorArray();
         for (int i = 0; i < d; i++)
         {

@@ -76,7 +76,8 @@ public sealed class ReplayCommandLineTests
 
     [Theory]
     [InlineData(new[] { "--featurizer", "bert" }, "Unknown --featurizer 'bert'")]
-    [InlineData(new[] { "--embedding-tokens", "2" }, "--embedding-tokens expects an integer of at least 3")]
+    [InlineData(new[] { "--embedding-tokens", "2" }, "--embedding-tokens expects an integer from 3 to 512")]
+    [InlineData(new[] { "--embedding-tokens", "600" }, "--embedding-tokens expects an integer from 3 to 512")]
     [InlineData(new[] { "--embedding-cache" }, "--embedding-cache needs a value")]
     [InlineData(new[] { "--dimension", "64" }, "--dimension does not apply to the minilm featurizer; use --featurizer hashing")]
     [InlineData(new[] { "--featurizer", "hashing", "--embedding-tokens", "64" }, "--embedding-tokens does not apply to the hashing featurizer")]

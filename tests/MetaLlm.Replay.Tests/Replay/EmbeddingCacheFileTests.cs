@@ -19,9 +19,11 @@ public sealed class EmbeddingCacheFileTests : IDisposable
         cache.Set("k2", [], new DistributedCacheEntryOptions());
         cache.Set("k1", [4, 5], new DistributedCacheEntryOptions());
         cache.Added.Should().Be(2);
+        cache.Unsaved.Should().Be(2);
 
         cache.Save();
-        cache.Added.Should().Be(0, "saving settles what was added");
+        cache.Unsaved.Should().Be(0, "saving settles what was added");
+        cache.Added.Should().Be(2, "it counts what this run added, saved or not");
         var reopened = EmbeddingCacheFile.Open(path);
 
         reopened.LoadProblem.Should().BeNull();
@@ -30,6 +32,7 @@ public sealed class EmbeddingCacheFileTests : IDisposable
         reopened.Get("k2").Should().BeEmpty();
         reopened.Get("absent").Should().BeNull();
         reopened.Added.Should().Be(0);
+        reopened.Unsaved.Should().Be(0);
         Directory.GetFiles(Path.GetDirectoryName(path)!).Should().Equal([path], "the temporary file is renamed over the cache");
     }
 
@@ -41,7 +44,7 @@ public sealed class EmbeddingCacheFileTests : IDisposable
         var cache = EmbeddingCacheFile.Open(path);
 
         cache.Count.Should().Be(0);
-        cache.LoadProblem.Should().NotBeNull();
+        cache.LoadProblem.Should().Be("it is not a MetaLlm embedding cache of format 1");
         cache.Set("k", [7], new DistributedCacheEntryOptions());
         cache.Save();
         EmbeddingCacheFile.Open(path).Get("k").Should().Equal(7);
@@ -61,7 +64,44 @@ public sealed class EmbeddingCacheFileTests : IDisposable
         var reopened = EmbeddingCacheFile.Open(path);
 
         reopened.Count.Should().Be(0);
-        reopened.LoadProblem.Should().Be("the file is cut short");
+        reopened.LoadProblem.Should().StartWith("the file is cut short");
+    }
+
+    [Fact]
+    public void An_entry_claiming_more_bytes_than_the_file_holds_is_refused_before_anything_is_allocated()
+    {
+        string path = _files.PathOf("cache.bin");
+        var cache = EmbeddingCacheFile.Open(path);
+        cache.Set("a", [1, 2, 3, 4], new DistributedCacheEntryOptions());
+        cache.Save();
+        byte[] bytes = File.ReadAllBytes(path);
+        BitConverter.GetBytes(int.MaxValue).CopyTo(bytes, bytes.Length - 8);
+        File.WriteAllBytes(path, bytes);
+
+        var reopened = EmbeddingCacheFile.Open(path);
+
+        reopened.Count.Should().Be(0);
+        reopened.LoadProblem.Should().Be($"the file is cut short or corrupt: entry 0 declares {int.MaxValue} bytes, 4 are left");
+    }
+
+    [Fact]
+    public void A_failed_save_leaves_the_entries_unsaved_and_the_previous_file_unchanged()
+    {
+        string path = _files.PathOf("cache.bin");
+        var cache = EmbeddingCacheFile.Open(path);
+        cache.Set("a", [1], new DistributedCacheEntryOptions());
+        cache.Save();
+        byte[] before = File.ReadAllBytes(path);
+        cache.Set("b", [2], new DistributedCacheEntryOptions());
+        using (new FileStream(path + $".{Environment.ProcessId}.tmp", FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            // The temporary file is held open without sharing, so the save cannot write it.
+            var act = cache.Save;
+            act.Should().Throw<IOException>();
+        }
+
+        cache.Unsaved.Should().Be(1);
+        File.ReadAllBytes(path).Should().Equal(before);
     }
 
     [Fact]
@@ -91,5 +131,6 @@ public sealed class EmbeddingCacheFileTests : IDisposable
 
         cache.Count.Should().Be(4000);
         cache.Added.Should().Be(4000);
+        cache.Unsaved.Should().Be(4000);
     }
 }

@@ -66,12 +66,17 @@ public sealed class ReplayExperimentTests : IDisposable
         await first.PrepareFeaturesAsync((done, total) => progress.Add((done, total)));
         var firstReport = await first.RunAsync();
         using var second = ReplayExperiment.Load(request);
+        var wall = System.Diagnostics.Stopwatch.StartNew();
         var secondReport = await second.RunAsync();
+        wall.Stop();
 
         distinct.Should().BeGreaterThan(100);
         first.Features!.Embedded.Should().Be(distinct);
         second.Features!.Embedded.Should().Be(0, "every vector was saved by the first run");
         second.Features.DistinctTexts.Should().Be(distinct);
+        second.Features.SaveProblem.Should().BeNull();
+        secondReport.ElapsedSeconds.Should().BeLessThanOrEqualTo(wall.Elapsed.TotalSeconds + 0.01, "featurizing is counted once");
+        secondReport.FeaturizingSeconds.Should().BeGreaterThan(0);
         progress.Should().StartWith((0, distinct)).And.EndWith((distinct, distinct));
         progress.Select(p => p.Done).Should().BeInAscendingOrder();
         firstReport.Featurizer.Should().Be("embedding-all-MiniLM-L6-v2-384");
@@ -83,6 +88,46 @@ public sealed class ReplayExperimentTests : IDisposable
 
         // Sentence embeddings tell the arithmetic questions from the coding ones as well as hashed n-grams do.
         firstReport.Points.Single().Accuracy.Should().BeGreaterThan(0.9);
+    }
+
+    [Fact]
+    public async Task A_cache_file_that_cannot_be_written_leaves_the_replay_running_on_the_cache_in_memory()
+    {
+        // The cache's folder would have to be created where a file already is.
+        string blocker = _files.Write("blocker", "a file, not a folder");
+        var request = SmallRequest() with
+        {
+            Lambdas = [0.3],
+            Seeds = 1,
+            Settings = [ReplaySetting.Offline],
+            Policies = [ReplayPolicy.MetaLlmPaper],
+            EmbeddingCachePath = Path.Combine(blocker, "embeddings.bin"),
+            Tuning = new ReplayTuning { Featurizer = ReplayFeaturizerKind.MiniLm },
+        };
+        using var experiment = ReplayExperiment.Load(request);
+
+        var report = await experiment.RunAsync();
+
+        experiment.Features!.SaveProblem.Should().NotBeNull();
+        experiment.Features.Embedded.Should().Be(experiment.TextsToEmbed);
+        report.Points.Should().ContainSingle();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("folder")]
+    public void An_embedding_cache_path_that_is_blank_or_a_folder_is_refused_before_any_file_is_read(string cache)
+    {
+        var request = new ReplayRequest
+        {
+            TestPath = _files.PathOf("missing.json"),
+            EmbeddingCachePath = cache == "folder" ? Path.GetTempPath() : cache,
+            Tuning = new ReplayTuning { Featurizer = ReplayFeaturizerKind.MiniLm },
+        };
+
+        var act = () => ReplayExperiment.Load(request);
+
+        act.Should().Throw<ArgumentException>().WithMessage(cache == "folder" ? "--embedding-cache * is a folder; give a file path such as *" : "--embedding-cache needs a file path*");
     }
 
     [Fact]
