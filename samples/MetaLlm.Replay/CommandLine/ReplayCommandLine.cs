@@ -71,8 +71,11 @@ internal static class ReplayCommandLine
             values[name] = args[++i];
         }
 
+        var defaults = new ReplayTuning();
+        var featurizer = values.TryGetValue("--featurizer", out string? featurizerName) ? ReplayFeaturizerNames.Parse(featurizerName) : defaults.Featurizer;
+
         // Settings of the featurizer not in use would be ignored silently; say so instead.
-        bool hashing = values.TryGetValue("--featurizer", out string? featurizerName) && ReplayFeaturizerNames.Parse(featurizerName) == ReplayFeaturizerKind.Hashing;
+        bool hashing = featurizer == ReplayFeaturizerKind.Hashing;
         foreach (string option in hashing ? (string[])["--embedding-tokens", "--embedding-cache"] : ["--dimension", "--word-weight"])
         {
             if (values.ContainsKey(option))
@@ -82,7 +85,6 @@ internal static class ReplayCommandLine
         }
 
         bool bundled = !values.ContainsKey("--test");
-        var defaults = new ReplayTuning();
         var tuning = new ReplayTuning
         {
             Alpha = Number(values, "--alpha", defaults.Alpha),
@@ -94,7 +96,7 @@ internal static class ReplayCommandLine
             FeatureDimension = Integer(values, "--dimension", defaults.FeatureDimension, 2),
             AssumedOutputTokens = Integer(values, "--output-tokens", defaults.AssumedOutputTokens, 0),
             WordWeight = Number(values, "--word-weight", defaults.WordWeight),
-            Featurizer = values.TryGetValue("--featurizer", out string? featurizer) ? ReplayFeaturizerNames.Parse(featurizer) : defaults.Featurizer,
+            Featurizer = featurizer,
             EmbeddingMaxTokens = Integer(values, "--embedding-tokens", defaults.EmbeddingMaxTokens, 3, MiniLmEmbeddingGenerator.ModelMaxTokens),
         };
 

@@ -11,7 +11,6 @@ namespace MetaLlm.Replay.Replay;
 internal sealed class ReplayExperiment : IDisposable
 {
     private readonly ReplayRequest _request;
-    private double _featurizingSeconds;
 
     private ReplayExperiment(ReplayRequest request, ReplayDataset test, ReplayDataset? train, IReadOnlyList<ReplayQuery> queries, ReplayCostModel costs, IReadOnlyList<ReplaySetting> settings)
     {
@@ -97,7 +96,7 @@ internal sealed class ReplayExperiment : IDisposable
     /// <summary>Gets the number of distinct prompts to embed before replaying (0 for the hashing featurizer).</summary>
     public int TextsToEmbed => _request.Tuning.Featurizer == ReplayFeaturizerKind.Hashing
         ? 0
-        : AllRequests().Select(m => RoutingText.Extract(m)).Distinct(StringComparer.Ordinal).Count();
+        : ReplayFeatures.DistinctRoutingTexts(AllRequests()).Count;
 
     /// <summary>Gets the prepared features, or <see langword="null"/> before <see cref="RunAsync"/> or <see cref="PrepareFeaturesAsync"/>.</summary>
     public ReplayFeatures? Features { get; private set; }
@@ -110,14 +109,7 @@ internal sealed class ReplayExperiment : IDisposable
     /// <param name="cancellationToken">Cancels the embedding.</param>
     public async Task<ReplayFeatures> PrepareFeaturesAsync(Action<int, int>? embeddingProgress = null, CancellationToken cancellationToken = default)
     {
-        if (Features is null)
-        {
-            var clock = Stopwatch.StartNew();
-            Features = await ReplayFeatures.PrepareAsync(_request.Tuning, AllRequests(), _request.EmbeddingCachePath, embeddingProgress, cancellationToken).ConfigureAwait(false);
-            _featurizingSeconds = clock.Elapsed.TotalSeconds;
-        }
-
-        return Features;
+        return Features ??= await ReplayFeatures.PrepareAsync(_request.Tuning, AllRequests(), _request.EmbeddingCachePath, embeddingProgress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Replays everything, reporting each finished replay through <paramref name="progress"/>.</summary>
@@ -148,8 +140,8 @@ internal sealed class ReplayExperiment : IDisposable
             }).ConfigureAwait(false);
 
         var report = BuildReport([.. results.SelectMany(r => r)], featurizer);
-        report.ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds + _featurizingSeconds, 2);
-        report.FeaturizingSeconds = Math.Round(_featurizingSeconds, 2);
+        report.ElapsedSeconds = Math.Round((clock.Elapsed + features.Elapsed).TotalSeconds, 2);
+        report.FeaturizingSeconds = Math.Round(features.Elapsed.TotalSeconds, 2);
         return report;
     }
 

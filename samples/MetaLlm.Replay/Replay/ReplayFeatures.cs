@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MetaLlm.Embeddings.Local;
 using Microsoft.Extensions.AI;
 
@@ -14,13 +15,14 @@ internal sealed class ReplayFeatures : IDisposable
 
     private readonly IDisposable? _generator;
 
-    private ReplayFeatures(PrecomputedFeaturizer featurizer, IDisposable? generator, EmbeddingCacheFile? cache, int distinctTexts, string? saveProblem)
+    private ReplayFeatures(PrecomputedFeaturizer featurizer, IDisposable? generator, EmbeddingCacheFile? cache, int distinctTexts, string? saveProblem, TimeSpan elapsed)
     {
         Featurizer = featurizer;
         _generator = generator;
         Cache = cache;
         DistinctTexts = distinctTexts;
         SaveProblem = saveProblem;
+        Elapsed = elapsed;
     }
 
     /// <summary>Gets the featurizer every replayed router uses.</summary>
@@ -38,6 +40,13 @@ internal sealed class ReplayFeatures : IDisposable
     /// <summary>Gets why the cache file could not be saved (the run went on with the cache in memory), or <see langword="null"/>.</summary>
     public string? SaveProblem { get; }
 
+    /// <summary>Gets how long featurizing every request took (for MiniLM: embedding, or reading the cache).</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>The distinct texts an <see cref="EmbeddingFeaturizer"/> embeds for <paramref name="requests"/>.</summary>
+    public static List<string> DistinctRoutingTexts(IEnumerable<IReadOnlyList<ChatMessage>> requests) =>
+        [.. requests.Select(m => RoutingText.Extract(m)).Distinct(StringComparer.Ordinal)];
+
     /// <summary>Builds the featurizer <paramref name="tuning"/> names and featurizes <paramref name="requests"/> with it.</summary>
     /// <param name="tuning">Names the featurizer and its settings.</param>
     /// <param name="requests">Every request the replays will route.</param>
@@ -51,11 +60,12 @@ internal sealed class ReplayFeatures : IDisposable
         Action<int, int>? embeddingProgress = null,
         CancellationToken cancellationToken = default)
     {
+        var clock = Stopwatch.StartNew();
         if (tuning.Featurizer == ReplayFeaturizerKind.Hashing)
         {
             var hashing = new PrecomputedFeaturizer(new HashingFeaturizer(CreateHashingOptions(tuning)));
             hashing.Precompute(requests);
-            return new ReplayFeatures(hashing, null, null, 0, null);
+            return new ReplayFeatures(hashing, null, null, 0, null, clock.Elapsed);
         }
 
         var cacheFile = embeddingCachePath is null ? EmbeddingCacheFile.InMemory() : EmbeddingCacheFile.Open(embeddingCachePath);
@@ -65,7 +75,7 @@ internal sealed class ReplayFeatures : IDisposable
         {
             // Embed each distinct routing text once, in chunks, before any replay: the router then finds every vector
             // in the cache, and the user sees how far the slow part is.
-            var texts = requests.Select(m => RoutingText.Extract(m)).Distinct(StringComparer.Ordinal).ToList();
+            var texts = DistinctRoutingTexts(requests);
             int done = 0;
             string? saveProblem = null;
             embeddingProgress?.Invoke(0, texts.Count);
@@ -87,7 +97,7 @@ internal sealed class ReplayFeatures : IDisposable
             var featurizer = new PrecomputedFeaturizer(new EmbeddingFeaturizer(generator, MiniLmEmbeddingGenerator.Dimension));
             featurizer.Precompute(requests);
             TrySave(cacheFile, ref saveProblem);
-            return new ReplayFeatures(featurizer, generator, cacheFile, texts.Count, saveProblem);
+            return new ReplayFeatures(featurizer, generator, cacheFile, texts.Count, saveProblem, clock.Elapsed);
         }
         catch
         {
