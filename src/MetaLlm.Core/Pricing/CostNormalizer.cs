@@ -12,18 +12,25 @@ internal sealed class CostNormalizer
     public CostNormalizer(IReadOnlyList<RouterArm> arms, decimal? referenceUsd)
     {
         _reference = referenceUsd;
-        _ceiling = new ModelPricing(arms.Max(a => a.Pricing.InputPerMillionTokens), arms.Max(a => a.Pricing.OutputPerMillionTokens));
+
+        // The dearest price of every kind of token, each taken from whichever arm charges most for it.
+        _ceiling = new ModelPricing(arms.Max(a => a.Pricing.InputPerMillionTokens), arms.Max(a => a.Pricing.OutputPerMillionTokens))
+        {
+            CachedInputPerMillionTokens = arms.Max(a => a.Pricing.EffectiveCachedInputPerMillionTokens),
+            CacheWritePerMillionTokens = arms.Max(a => a.Pricing.EffectiveCacheWritePerMillionTokens),
+            LongCacheWritePerMillionTokens = arms.Max(a => a.Pricing.EffectiveLongCacheWritePerMillionTokens),
+        };
     }
 
     /// <summary>Normalises the cost of an answer with known token counts.</summary>
-    public double Normalize(decimal costUsd, long inputTokens, long outputTokens)
+    public double Normalize(decimal costUsd, BilledTokens tokens)
     {
         if (_reference is { } reference)
         {
             return (double)(costUsd / reference);
         }
 
-        decimal ceiling = _ceiling.ComputeCost(inputTokens, outputTokens);
+        decimal ceiling = _ceiling.ComputeCost(tokens);
         return ceiling > 0 ? (double)(costUsd / ceiling) : 0;
     }
 

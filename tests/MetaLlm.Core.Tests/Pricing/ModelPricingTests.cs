@@ -26,7 +26,7 @@ public class ModelPricingTests
 
         pricing.ComputeCost(new UsageDetails { InputTokenCount = 100, TotalTokenCount = 150 }).Should().Be(((100 * 1m) + (50 * 4m)) / 1_000_000m);
         pricing.ComputeCost(new UsageDetails { TotalTokenCount = 10 }).Should().Be(40m / 1_000_000m);
-        pricing.ComputeCost(new UsageDetails()).Should().Be(0m);
+        pricing.ComputeCost(new UsageDetails()).Should().BeNull();
     }
 
     [Fact]
@@ -58,9 +58,9 @@ public class ModelPricingTests
         var byCeiling = new CostNormalizer(arms, referenceUsd: null);
         var byReference = new CostNormalizer(arms, referenceUsd: 0.5m);
 
-        byCeiling.Normalize(0.011m, 1000, 1000).Should().BeApproximately(0.55, 1e-15);
-        byCeiling.Normalize(0m, 0, 0).Should().Be(0, "no tokens cost nothing, even at the ceiling");
-        byReference.Normalize(0.011m, 1000, 1000).Should().BeApproximately(0.022, 1e-15);
+        byCeiling.Normalize(0.011m, BilledTokens.Uncached(1000, 1000)).Should().BeApproximately(0.55, 1e-15);
+        byCeiling.Normalize(0m, BilledTokens.Uncached(0, 0)).Should().Be(0, "no tokens cost nothing, even at the ceiling");
+        byReference.Normalize(0.011m, BilledTokens.Uncached(1000, 1000)).Should().BeApproximately(0.022, 1e-15);
         byReference.Normalize(0.25m).Should().Be(0.5);
         byCeiling.Invoking(n => n.Normalize(0.25m)).Should().Throw<InvalidOperationException>().WithMessage("*CostReferenceUsd*");
     }
