@@ -39,15 +39,3 @@ public interface IRoutingPolicy
     /// <param name="count">The number of examples.</param>
     void Fit(ReadOnlySpan<float> contexts, ReadOnlySpan<double> rewards, int count);
 }
-
-/// <summary>An arm chosen by a policy and the probability with which it was chosen.</summary>
-/// <param name="Arm">The index of the chosen arm.</param>
-/// <param name="Propensity">
-/// The probability in (0, 1] with which the policy chose this arm in this context, for off-policy evaluation.
-/// </param>
-public readonly record struct PolicyDecision(int Arm, double Propensity);
-
-/// <summary>A policy's estimate of one arm's reward for one context.</summary>
-/// <param name="PredictedReward">The expected reward, <c>xᵀθ</c> for linear policies.</param>
-/// <param name="Uncertainty">The standard width of the estimate, <c>sqrt(xᵀA⁻¹x)</c> for linear policies.</param>
-public readonly record struct ArmEstimate(double PredictedReward, double Uncertainty);

@@ -33,12 +33,17 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
 
     /// <summary>Initializes a new instance of the <see cref="LinearBanditPolicy"/> class.</summary>
     /// <param name="armCount">The number of arms; at least 1.</param>
-    /// <param name="dimension">The number of features; at least 1.</param>
+    /// <param name="dimension">The number of features; from 1 to <see cref="LinearPolicyOptions.MaxDimension"/>.</param>
     /// <param name="options">The shared options.</param>
     protected LinearBanditPolicy(int armCount, int dimension, LinearPolicyOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(armCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        if (dimension > LinearPolicyOptions.MaxDimension)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"A linear policy keeps d×d matrices per arm and accepts at most {LinearPolicyOptions.MaxDimension} features.");
+        }
+
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
 

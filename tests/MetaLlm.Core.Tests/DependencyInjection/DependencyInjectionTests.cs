@@ -132,10 +132,11 @@ public class DependencyInjectionTests
             ["MetaLlm:CostWeight"] = "0.35",
             ["MetaLlm:CostReferenceUsd"] = "0.05",
             ["MetaLlm:Policy"] = "EpsilonGreedy",
-            ["MetaLlm:Epsilon"] = "0.1",
-            ["MetaLlm:Regularization"] = "2.5",
+            ["MetaLlm:EpsilonGreedy:Epsilon"] = "0.1",
+            ["MetaLlm:EpsilonGreedy:Regularization"] = "2.5",
+            ["MetaLlm:EpsilonGreedy:Seed"] = "3",
+            ["MetaLlm:EpsilonGreedy:DecisionPrecision"] = "DoublePrecision",
             ["MetaLlm:FeatureDimension"] = "64",
-            ["MetaLlm:Seed"] = "3",
             ["MetaLlm:MaxPendingDecisions"] = "500",
             ["MetaLlm:PendingDecisionLifetime"] = "00:10:00",
         }).Build();
@@ -151,15 +152,14 @@ public class DependencyInjectionTests
             CostWeight = 0.35,
             CostReferenceUsd = 0.05m,
             Policy = RoutingPolicyKind.EpsilonGreedy,
-            Epsilon = 0.1,
-            Regularization = 2.5,
+            EpsilonGreedy = { Epsilon = 0.1, Regularization = 2.5, Seed = 3, DecisionPrecision = DecisionPrecision.DoublePrecision },
             FeatureDimension = 64,
-            Seed = 3,
             MaxPendingDecisions = 500,
             PendingDecisionLifetime = TimeSpan.FromMinutes(10),
         });
         router.CostWeight.Should().Be(0.35);
         router.Policy.Should().BeOfType<EpsilonGreedyPolicy>().Which.Epsilon.Should().Be(0.1);
+        ((EpsilonGreedyPolicy)router.Policy).EffectiveDecisionPrecision.Should().Be(DecisionPrecision.DoublePrecision);
         router.Featurizer.Dimension.Should().Be(64);
     }
 
@@ -187,7 +187,8 @@ public class DependencyInjectionTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["MetaLlm:CostWeight"] = "-1",
-            ["MetaLlm:Epsilon"] = "2",
+            ["MetaLlm:Policy"] = "EpsilonGreedy",
+            ["MetaLlm:EpsilonGreedy:Epsilon"] = "2",
         }).Build();
         var services = new ServiceCollection();
         services.AddMetaLlmRouter(configuration.GetSection("MetaLlm"), b => b.AddArm("only", TestChatClient.Answering("x", 1, 1), Price(1, 1)));
@@ -197,7 +198,7 @@ public class DependencyInjectionTests
         var atStartUp = provider.Invoking(p => p.GetRequiredService<IStartupValidator>().Validate()).Should().Throw<OptionsValidationException>().Which;
         atStartUp.Failures.Should().HaveCount(2);
         atStartUp.Failures.Should().Contain(f => f.Contains("CostWeight") && f.Contains("-1"));
-        atStartUp.Failures.Should().Contain(f => f.Contains("Epsilon") && f.Contains("between 0 and 1"));
+        atStartUp.Failures.Should().Contain(f => f.Contains("EpsilonGreedy:Epsilon") && f.Contains("between 0 and 1"));
         atStartUp.OptionsType.Should().Be<MetaLlmRouterOptions>();
         provider.Invoking(p => p.GetRequiredService<IChatClient>()).Should().Throw<OptionsValidationException>().WithMessage("*CostWeight*");
     }

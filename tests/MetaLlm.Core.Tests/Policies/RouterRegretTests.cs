@@ -13,7 +13,7 @@ public class RouterRegretTests(ITestOutputHelper output)
         // time, the others 20–50%. LinUCB α = 0.5 on 128 hashed features, λ = 0.2 on the (equal) cost.
         const int Rounds = 3_000, Window = 500;
         var arms = Answering(200, 100, Price(1, 2), Price(1, 2), Price(1, 2), Price(1, 2));
-        using var router = new MetaLlmRouter(arms, new() { FeatureDimension = 128, Exploration = 0.5, Seed = 21, CostWeight = 0.2 });
+        using var router = new MetaLlmRouter(arms, new() { FeatureDimension = 128, LinUcb = { Alpha = 0.5, Seed = 21 }, CostWeight = 0.2 });
         var problem = new ClusteredBanditProblem(seed: 21, armCount: 4, regionCount: TopicPrompts.TopicCount);
         var prompts = new TopicPrompts(seed: 21);
         var grades = new Random(22);
