@@ -15,7 +15,7 @@ var arms = new[]
     new RouterArm("large", new FakeModel("large", _ => 0.97, random), ModelPricing.PerMillionTokens(10.00m, 40.00m)),
 };
 
-using var router = new MetaLlmRouter(arms, new MetaLlmRouterOptions { CostWeight = 0.5, Seed = 42 });
+using var router = new MetaLlmRouter(arms, new MetaLlmRouterOptions { CostWeight = 0.5, LinUcb = { Seed = 42 } });
 
 string[] math = ["What is 17 times 23?", "Compute 144 divided by 12.", "What is the square root of 81?", "Add 345 and 678."];
 string[] geography = ["What is the capital of Peru?", "Which river flows through Vienna?", "Name the largest desert in Africa.", "Which country borders Chile to the east?"];

@@ -14,7 +14,7 @@ services.AddMetaLlmRouter(router =>
     router.Configure(options =>
     {
         options.CostWeight = 0.5;
-        options.Seed = 7;
+        options.LinUcb.Seed = 7;
     });
 });
 

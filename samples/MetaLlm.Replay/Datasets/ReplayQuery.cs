@@ -6,7 +6,7 @@ namespace MetaLlm.Replay.Datasets;
 internal sealed class ReplayQuery
 {
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key under which a request carries its query to the replayed arms.</summary>
-    public const string OptionsKey = "metallm.replay.query";
+    public const string OptionsKey = "replay.query"; // not "metallm.*": the router keeps its own keys from the arms
 
     public ReplayQuery(string id, int line, IReadOnlyList<ChatMessage> messages, RecordedOutcome[] outcomes)
     {

@@ -22,20 +22,24 @@ internal sealed record ReplayPolicy(string Name, RoutingPolicyKind Kind, bool Ne
         ?? throw new ArgumentException($"Unknown policy '{name}'; expected one of {string.Join(", ", All.Select(p => p.Name))}.");
 
     /// <summary>Builds the router options of one run of this policy.</summary>
-    public MetaLlmRouterOptions CreateOptions(ReplayTuning tuning, ReplaySetting setting, double lambda, int seed, decimal? costReferenceUsd, int queries) => new()
+    public MetaLlmRouterOptions CreateOptions(ReplayTuning tuning, ReplaySetting setting, double lambda, int seed, decimal? costReferenceUsd, int queries)
     {
-        CostWeight = lambda,
-        CostReferenceUsd = costReferenceUsd,
-        Policy = Kind,
-        Exploration = this == MetaLlmPaper ? 0
+        double exploration = this == MetaLlmPaper ? 0
             : !setting.UsesTraining() ? tuning.ColdStartExploration
             : Kind == RoutingPolicyKind.ThompsonSampling ? tuning.PosteriorScale
-            : tuning.Alpha,
-        Epsilon = tuning.Epsilon,
-        Regularization = setting.UsesTraining() ? tuning.Regularization : tuning.ColdStartRegularization,
-        FeatureDimension = tuning.FeatureDimension,
-        Seed = seed,
-        MaxPendingDecisions = Math.Max(queries + 1, 1_000),
-        PendingDecisionLifetime = TimeSpan.FromDays(1),
-    };
+            : tuning.Alpha;
+        double regularization = setting.UsesTraining() ? tuning.Regularization : tuning.ColdStartRegularization;
+        return new()
+        {
+            CostWeight = lambda,
+            CostReferenceUsd = costReferenceUsd,
+            Policy = Kind,
+            LinUcb = { Alpha = exploration, Regularization = regularization, Seed = seed },
+            ThompsonSampling = { PosteriorScale = exploration, Regularization = regularization, Seed = seed },
+            EpsilonGreedy = { Epsilon = tuning.Epsilon, Regularization = regularization, Seed = seed },
+            FeatureDimension = tuning.FeatureDimension,
+            MaxPendingDecisions = Math.Max(queries + 1, 1_000),
+            PendingDecisionLifetime = TimeSpan.FromDays(1),
+        };
+    }
 }

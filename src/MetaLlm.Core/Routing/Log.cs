@@ -2,7 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace MetaLlm;
 
-// Logs carry arm names, ids and numbers only: never prompt or response text.
+// Logs carry arm names, ids, numbers and exception types only: never prompt or response text, nor exception
+// messages, which some providers fill with parts of the request.
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Debug, "Routed decision {DecisionId} to arm {ArmName} with propensity {Propensity}.")]
@@ -11,9 +12,15 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Debug, "Recorded feedback for decision {DecisionId} on arm {ArmName}: score {Score}, cost {CostUsd} USD, reward {Reward}.")]
     public static partial void FeedbackRecorded(ILogger logger, string decisionId, string armName, double score, decimal costUsd, double reward);
 
-    [LoggerMessage(3, LogLevel.Warning, "Arm {ArmName} failed for decision {DecisionId}; the decision was discarded.")]
-    public static partial void ArmFailed(ILogger logger, Exception exception, string armName, string decisionId);
+    [LoggerMessage(3, LogLevel.Warning, "Arm {ArmName} failed for decision {DecisionId} with {ExceptionType} ({ErrorKind}); nothing will be learned from it.")]
+    public static partial void ArmFailed(ILogger logger, string armName, string decisionId, string exceptionType, string errorKind);
 
     [LoggerMessage(4, LogLevel.Information, "Warm-started the router on {Count} examples.")]
     public static partial void WarmStarted(ILogger logger, int count);
+
+    [LoggerMessage(5, LogLevel.Debug, "The caller cancelled decision {DecisionId} on arm {ArmName}.")]
+    public static partial void Cancelled(ILogger logger, string decisionId, string armName);
+
+    [LoggerMessage(6, LogLevel.Warning, "Arm {ArmName} reported usage the router cannot price for decision {DecisionId}: {Problem} The answer is returned without a cost; feedback must pass the usage.")]
+    public static partial void UsageNotPriced(ILogger logger, string armName, string decisionId, string problem);
 }

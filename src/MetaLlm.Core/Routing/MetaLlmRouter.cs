@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,9 +11,11 @@ namespace MetaLlm;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each request is featurized, the policy chooses an arm, the arm answers, and the response carries the decision in
-/// its <see cref="ChatResponse.AdditionalProperties"/> (<see cref="MetaLlmPropertyNames"/>). When the quality of the
-/// answer is known, <see cref="RecordFeedback(string, double, UsageDetails?)"/> turns it into the reward
+/// A request goes through three steps, each its own part: <em>select</em> (featurize the request, let the policy
+/// choose an arm), <em>attempt</em> (call the arm with its own model id) and <em>report</em> (price the answer's
+/// usage, write the decision into the response's <see cref="ChatResponse.AdditionalProperties"/>
+/// (<see cref="MetaLlmPropertyNames"/>), keep the decision for feedback). When the quality of the answer is known,
+/// <see cref="RecordFeedback(string, double, UsageDetails?)"/> turns it into the reward
 /// <c>score − λ·normalizedCost</c> and the policy learns from it.
 /// </para>
 /// <para>The router is thread-safe. It does not own its arms' clients and does not dispose them.</para>
@@ -22,18 +23,18 @@ namespace MetaLlm;
 public sealed class MetaLlmRouter : IChatClient
 {
     private readonly RouterArm[] _arms;
-    private readonly CostNormalizer _costNormalizer;
-    private readonly PendingDecisionStore _pending;
     private readonly MetaLlmRouterOptions _options;
-    private readonly ILogger _logger;
-    private readonly string _idPrefix;
+    private readonly ArmSelector _selector;
+    private readonly DecisionLedger _ledger;
+    private readonly DecisionReporter _reporter;
+    private readonly FeedbackLearner _feedback;
+    private readonly WarmStartFitter _warmStart;
     private readonly ChatClientMetadata _metadata = new("metallm");
     private readonly bool _ownsPolicy;
-    private long _sequence;
     private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="MetaLlmRouter"/> class.</summary>
-    /// <param name="arms">The models to route among; at least one, with unique names.</param>
+    /// <param name="arms">The models to route among; at least one, with names unique regardless of case.</param>
     /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
     /// <param name="policy">
     /// The policy, or <see langword="null"/> for the one <paramref name="options"/> describe. It must have one arm per
@@ -54,25 +55,7 @@ public sealed class MetaLlmRouter : IChatClient
     {
         ArgumentNullException.ThrowIfNull(arms);
         _arms = [.. arms];
-        if (_arms.Length == 0)
-        {
-            throw new ArgumentException("The router needs at least one arm.", nameof(arms));
-        }
-
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var arm in _arms)
-        {
-            if (arm is null)
-            {
-                throw new ArgumentNullException(nameof(arms), "The arms must not contain null.");
-            }
-
-            if (!names.Add(arm.Name))
-            {
-                throw new ArgumentException($"Two arms are named '{arm.Name}'; arm names must be unique.", nameof(arms));
-            }
-        }
-
+        CheckArms(_arms);
         _options = options?.Clone() ?? new MetaLlmRouterOptions();
         var errors = _options.GetValidationErrors();
         if (errors.Count > 0)
@@ -80,10 +63,10 @@ public sealed class MetaLlmRouter : IChatClient
             throw new ArgumentException("Invalid router options: " + string.Join(" ", errors), nameof(options));
         }
 
-        Featurizer = featurizer ?? new HashingFeaturizer(_options.FeatureDimension);
+        featurizer ??= new HashingFeaturizer(_options.FeatureDimension);
         if (policy is null)
         {
-            policy = _options.CreatePolicy(_arms.Length, Featurizer.Dimension);
+            policy = _options.CreatePolicy(_arms.Length, featurizer.Dimension);
             _ownsPolicy = true;
         }
 
@@ -92,33 +75,35 @@ public sealed class MetaLlmRouter : IChatClient
             throw new ArgumentException($"The policy chooses among {policy.ArmCount} arms, but the router has {_arms.Length}.", nameof(policy));
         }
 
-        if (policy.Dimension != Featurizer.Dimension)
+        if (policy.Dimension != featurizer.Dimension)
         {
-            throw new ArgumentException($"The featurizer '{Featurizer.Name}' writes {Featurizer.Dimension} features, but the policy '{policy.Name}' expects {policy.Dimension}.", nameof(featurizer));
+            throw new ArgumentException($"The featurizer '{featurizer.Name}' writes {featurizer.Dimension} features, but the policy '{policy.Name}' expects {policy.Dimension}.", nameof(featurizer));
         }
 
-        Policy = policy;
         Arms = Array.AsReadOnly(_arms);
-        _costNormalizer = new CostNormalizer(_arms, _options.CostReferenceUsd);
-        _pending = new PendingDecisionStore(_options.MaxPendingDecisions, _options.PendingDecisionLifetime, timeProvider ?? TimeProvider.System);
-        _logger = loggerFactory?.CreateLogger<MetaLlmRouter>() ?? (ILogger)NullLogger.Instance;
-        _idPrefix = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant() + "-";
+        var logger = loggerFactory?.CreateLogger<MetaLlmRouter>() ?? (ILogger)NullLogger.Instance;
+        var reward = new RewardFunction(_arms, _options.CostReferenceUsd, _options.CostWeight);
+        _selector = new ArmSelector(featurizer, policy, _arms.Length);
+        _ledger = new DecisionLedger(_options.MaxPendingDecisions, _options.PendingDecisionLifetime, timeProvider ?? TimeProvider.System);
+        _reporter = new DecisionReporter(_arms, _ledger, logger);
+        _feedback = new FeedbackLearner(_arms, _ledger, policy, reward, logger);
+        _warmStart = new WarmStartFitter(_arms, _selector, reward, logger);
     }
 
     /// <summary>Gets the arms, in the order the policy numbers them.</summary>
     public IReadOnlyList<RouterArm> Arms { get; }
 
     /// <summary>Gets the policy that chooses arms.</summary>
-    public IRoutingPolicy Policy { get; }
+    public IRoutingPolicy Policy => _selector.Policy;
 
     /// <summary>Gets the featurizer that turns requests into the policy's context vectors.</summary>
-    public IRequestFeaturizer Featurizer { get; }
+    public IRequestFeaturizer Featurizer => _selector.Featurizer;
 
     /// <summary>Gets λ, the weight of normalised cost in the reward.</summary>
     public double CostWeight => _options.CostWeight;
 
-    /// <summary>Gets the number of decisions currently kept for feedback, including ones already used.</summary>
-    public int PendingDecisionCount => _pending.Count;
+    /// <summary>Gets the number of decisions currently kept for feedback, including ones already learned from or whose arm failed.</summary>
+    public int PendingDecisionCount => _ledger.Count;
 
     /// <summary>Chooses an arm for a request without calling it.</summary>
     /// <param name="messages">The request's messages; at least one.</param>
@@ -132,43 +117,32 @@ public sealed class MetaLlmRouter : IChatClient
     /// <exception cref="ObjectDisposedException">The router is disposed.</exception>
     public async Task<RoutingDecision> RouteAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var context = await FeaturizeAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var estimates = new ArmEstimate[_arms.Length];
-        var pending = Decide(context, estimates, out double propensity);
-        return new RoutingDecision(pending.Id, _arms[pending.Arm], pending.Arm, propensity, Policy.Name, Arms, estimates);
+        var request = Buffer(messages);
+        var selection = await _selector.SelectAsync(request, options, keepEstimates: true, cancellationToken).ConfigureAwait(false);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var decision = _reporter.Open(selection, answeredElsewhere: true);
+        return new RoutingDecision(decision.Id, _arms[selection.ArmIndex], selection.ArmIndex, selection.Propensity, Policy.Name, Arms, selection.Estimates!);
     }
 
     /// <inheritdoc />
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var context = await FeaturizeAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var pending = DecideWithoutEstimates(context);
-        var arm = _arms[pending.Arm];
-        pending.AwaitingResponse = true;
-
+        var request = Buffer(messages);
+        var selection = await _selector.SelectAsync(request, options, keepEstimates: false, cancellationToken).ConfigureAwait(false);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var decision = _reporter.Open(selection, answeredElsewhere: false);
         ChatResponse response;
         try
         {
-            response = await arm.Client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Arm '{arm.Name}' returned no response.");
+            response = await ArmAttempt.GetResponseAsync(_arms[selection.ArmIndex], request, options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            Discard(pending, arm, ex);
+            _reporter.Fail(decision, ex, cancellationToken);
             throw;
         }
 
-        var properties = response.AdditionalProperties ??= [];
-        properties[MetaLlmPropertyNames.ArmName] = arm.Name;
-        properties[MetaLlmPropertyNames.DecisionId] = pending.Id;
-        if (response.Usage is { } usage)
-        {
-            var tokens = ModelPricing.GetTokenCounts(usage);
-            pending.Tokens = tokens;
-            properties[MetaLlmPropertyNames.CostUsd] = arm.Pricing.ComputeCost(tokens.Input, tokens.Output);
-        }
-
-        pending.AwaitingResponse = false;
+        _reporter.Complete(decision, response);
         return response;
     }
 
@@ -176,80 +150,61 @@ public sealed class MetaLlmRouter : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var context = await FeaturizeAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var pending = DecideWithoutEstimates(context);
-        var arm = _arms[pending.Arm];
-        pending.AwaitingResponse = true;
-
-        UsageDetails? usage = null;
-        bool first = true;
+        var request = Buffer(messages);
+        var selection = await _selector.SelectAsync(request, options, keepEstimates: false, cancellationToken).ConfigureAwait(false);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var decision = _reporter.Open(selection, answeredElsewhere: false);
         IAsyncEnumerator<ChatResponseUpdate> updates;
         try
         {
-            updates = arm.Client.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            updates = ArmAttempt.GetStreamingResponse(_arms[selection.ArmIndex], request, options, cancellationToken);
         }
         catch (Exception ex)
         {
-            Discard(pending, arm, ex);
+            _reporter.Fail(decision, ex, cancellationToken);
             throw;
         }
 
-        // However the stream ends (completed, abandoned by the caller, or failed), the decision stops waiting for it.
+        UsageDetails? usage = null;
+        bool first = true;
+        bool ended = false;
         try
         {
             await using (updates.ConfigureAwait(false))
             {
                 while (true)
                 {
-                    ChatResponseUpdate update;
                     try
                     {
                         if (!await updates.MoveNextAsync().ConfigureAwait(false))
                         {
                             break;
                         }
-
-                        update = updates.Current;
                     }
                     catch (Exception ex)
                     {
-                        Discard(pending, arm, ex);
+                        ended = true;
+                        _reporter.Fail(decision, ex, cancellationToken);
                         throw;
                     }
 
-                    bool hasUsage = false;
-                    foreach (var content in update.Contents)
-                    {
-                        if (content is UsageContent usageContent)
-                        {
-                            usage ??= new UsageDetails();
-                            usage.Add(usageContent.Details);
-                            hasUsage = true;
-                        }
-                    }
-
-                    if (first || hasUsage)
-                    {
-                        var properties = update.AdditionalProperties ??= [];
-                        properties[MetaLlmPropertyNames.ArmName] = arm.Name;
-                        properties[MetaLlmPropertyNames.DecisionId] = pending.Id;
-                        if (hasUsage)
-                        {
-                            var tokens = ModelPricing.GetTokenCounts(usage!);
-                            pending.Tokens = tokens;
-                            properties[MetaLlmPropertyNames.CostUsd] = arm.Pricing.ComputeCost(tokens.Input, tokens.Output);
-                        }
-
-                        first = false;
-                    }
-
+                    var update = updates.Current;
+                    _reporter.Annotate(decision, update, first, ref usage);
+                    first = false;
                     yield return update;
                 }
             }
+
+            ended = true;
+            decision.Answer();
         }
         finally
         {
-            pending.AwaitingResponse = false;
+            // However the stream ends (completed, failed, or abandoned by the caller), the decision stops waiting for it.
+            if (!ended)
+            {
+                DecisionReporter.Abandon(decision);
+            }
         }
     }
 
@@ -264,63 +219,18 @@ public sealed class MetaLlmRouter : IChatClient
     /// replaces the usage the arm reported.
     /// </param>
     /// <returns>What was learned.</returns>
-    /// <exception cref="ArgumentException"><paramref name="decisionId"/> is empty, unknown, or expired.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="score"/> is not a number in [0, 1], or the usage has negative counts.</exception>
-    /// <exception cref="InvalidOperationException">The decision already has feedback, its answer is still streaming, or its cost is unknown.</exception>
+    /// <exception cref="ArgumentException"><paramref name="decisionId"/> is empty, unknown, or expired, or <paramref name="usage"/> reports no token count.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="score"/> is not a number in [0, 1], or the usage has negative or inconsistent counts.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The decision already has feedback, its answer is still under way (a stream not yet finished), its arm failed,
+    /// its request was cancelled, or its cost is unknown.
+    /// </exception>
     /// <exception cref="ObjectDisposedException">The router is disposed.</exception>
-    /// <remarks>Nothing is learned and the decision stays open when an exception is thrown.</remarks>
+    /// <remarks>Nothing is learned and the decision stays as it was when an exception is thrown.</remarks>
     public RecordedFeedback RecordFeedback(string decisionId, double score, UsageDetails? usage = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentException.ThrowIfNullOrWhiteSpace(decisionId);
-        if (!double.IsFinite(score) || score < 0 || score > 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(score), score, "The score must be a number between 0 and 1.");
-        }
-
-        var pending = _pending.Find(decisionId, out bool expired)
-            ?? throw new ArgumentException(
-                expired
-                    ? $"Decision '{decisionId}' expired: feedback must arrive within {_options.PendingDecisionLifetime}."
-                    : $"Decision '{decisionId}' is unknown: it was not made by this router, or it was dropped because more than {_options.MaxPendingDecisions} decisions were waiting.",
-                nameof(decisionId));
-
-        if (pending.IsConsumed)
-        {
-            throw new InvalidOperationException($"Decision '{decisionId}' already has feedback; each decision is learned from once.");
-        }
-
-        var arm = _arms[pending.Arm];
-        (long Input, long Output) tokens;
-        if (usage is not null)
-        {
-            tokens = ModelPricing.GetTokenCounts(usage);
-        }
-        else if (pending.Tokens is { } reported)
-        {
-            tokens = reported;
-        }
-        else if (pending.AwaitingResponse)
-        {
-            throw new InvalidOperationException($"Decision '{decisionId}' is still waiting for its answer; give feedback once the response has completed.");
-        }
-        else
-        {
-            throw new InvalidOperationException($"The cost of decision '{decisionId}' is unknown because arm '{arm.Name}' reported no usage; pass the usage to {nameof(RecordFeedback)}.");
-        }
-
-        decimal cost = arm.Pricing.ComputeCost(tokens.Input, tokens.Output);
-        double normalizedCost = _costNormalizer.Normalize(cost, tokens.Input, tokens.Output);
-        double reward = score - (_options.CostWeight * normalizedCost);
-
-        if (!pending.TryConsume())
-        {
-            throw new InvalidOperationException($"Decision '{decisionId}' already has feedback; each decision is learned from once.");
-        }
-
-        Policy.Update(pending.Arm, pending.Context, reward);
-        Log.FeedbackRecorded(_logger, decisionId, arm.Name, score, cost, reward);
-        return new RecordedFeedback(decisionId, arm.Name, score, cost, normalizedCost, reward);
+        return _feedback.Record(decisionId, score, usage);
     }
 
     /// <summary>
@@ -333,44 +243,27 @@ public sealed class MetaLlmRouter : IChatClient
     /// <exception cref="ArgumentException">An example lacks an arm, names an unknown arm, has no messages, or has an invalid score or cost.</exception>
     /// <exception cref="ObjectDisposedException">The router is disposed.</exception>
     /// <remarks>Every example is checked before anything is learned: on an exception the policy is unchanged.</remarks>
-    public async Task<int> WarmStartAsync(IEnumerable<WarmStartExample> examples, CancellationToken cancellationToken = default)
+    public Task<int> WarmStartAsync(IEnumerable<WarmStartExample> examples, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(examples);
-        int d = Featurizer.Dimension;
-        int k = _arms.Length;
-        var contexts = new List<float>();
-        var rewards = new List<double>();
-        var context = new float[d];
-        var row = new double[k];
-        int count = 0;
-        foreach (var example in examples)
-        {
-            if (example is null)
-            {
-                throw new ArgumentException($"Warm-start example {count} is null.", nameof(examples));
-            }
+        return _warmStart.FitAsync(examples, cancellationToken);
+    }
 
-            for (int arm = 0; arm < k; arm++)
-            {
-                row[arm] = ComputeWarmStartReward(example, count, _arms[arm]);
-            }
-
-            if (example.Outcomes.Count != k)
-            {
-                var unknown = example.Outcomes.Keys.FirstOrDefault(name => !_arms.Any(a => a.Name == name));
-                throw new ArgumentException($"Warm-start example {count} has an outcome for '{unknown}', which is not an arm of this router.", nameof(examples));
-            }
-
-            await FeaturizeIntoAsync(example.Messages, null, context, $"Warm-start example {count}", cancellationToken).ConfigureAwait(false);
-            contexts.AddRange(context);
-            rewards.AddRange(row);
-            count++;
-        }
-
-        Policy.Fit(contexts.ToArray(), rewards.ToArray(), count);
-        Log.WarmStarted(_logger, count);
-        return count;
+    /// <summary>
+    /// Computes what an outcome of an arm is worth to this router (cost, normalised cost and reward), exactly as
+    /// feedback and warm start compute it, without learning anything.
+    /// </summary>
+    /// <param name="armName">The arm's name.</param>
+    /// <param name="outcome">The score and the usage (or dollar cost) of the answer.</param>
+    /// <returns>The cost and reward.</returns>
+    /// <exception cref="ArgumentException">No arm has that name, or the outcome is invalid.</exception>
+    /// <exception cref="InvalidOperationException">The outcome gives only a dollar cost and <see cref="MetaLlmRouterOptions.CostReferenceUsd"/> is not set.</exception>
+    public ArmReward EvaluateOutcome(string armName, ArmOutcome outcome)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(armName);
+        var arm = Array.Find(_arms, a => string.Equals(a.Name, armName, StringComparison.Ordinal))
+            ?? throw new ArgumentException($"The router has no arm named '{armName}'.", nameof(armName));
+        return _warmStart.Evaluate(arm, outcome, "The outcome", nameof(outcome));
     }
 
     /// <inheritdoc />
@@ -410,93 +303,41 @@ public sealed class MetaLlmRouter : IChatClient
         }
     }
 
-    private double ComputeWarmStartReward(WarmStartExample example, int index, RouterArm arm)
+    // Arm names are compared without regard to case: configuration keys are, and two arms that differ only by case
+    // would be indistinguishable in logs and dashboards.
+    private static void CheckArms(RouterArm[] arms)
     {
-        if (!example.Outcomes.TryGetValue(arm.Name, out var outcome))
+        if (arms.Length == 0)
         {
-            throw new ArgumentException($"Warm-start example {index} has no outcome for arm '{arm.Name}'; every arm's outcome is needed.", nameof(example));
+            throw new ArgumentException("The router needs at least one arm.", nameof(arms));
         }
 
-        if (!double.IsFinite(outcome.Score) || outcome.Score < 0 || outcome.Score > 1)
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var arm in arms)
         {
-            throw new ArgumentException($"Warm-start example {index} gives arm '{arm.Name}' the score {outcome.Score}; scores must be between 0 and 1.", nameof(example));
-        }
-
-        double normalizedCost;
-        if (outcome.Usage is { } usage)
-        {
-            var tokens = ModelPricing.GetTokenCounts(usage);
-            normalizedCost = _costNormalizer.Normalize(arm.Pricing.ComputeCost(tokens.Input, tokens.Output), tokens.Input, tokens.Output);
-        }
-        else if (outcome.CostUsd is { } cost)
-        {
-            if (cost < 0)
+            if (arm is null)
             {
-                throw new ArgumentException($"Warm-start example {index} gives arm '{arm.Name}' the negative cost {cost}.", nameof(example));
+                throw new ArgumentNullException(nameof(arms), "The arms must not contain null.");
             }
 
-            normalizedCost = _costNormalizer.Normalize(cost);
+            if (!names.TryAdd(arm.Name, arm.Name))
+            {
+                string other = names[arm.Name];
+                throw new ArgumentException(
+                    string.Equals(other, arm.Name, StringComparison.Ordinal)
+                        ? $"Two arms are named '{arm.Name}'; arm names must be unique."
+                        : $"The arms '{other}' and '{arm.Name}' differ only by case; arm names must be unique regardless of case.",
+                    nameof(arms));
+            }
         }
-        else
-        {
-            throw new ArgumentException($"Warm-start example {index} gives arm '{arm.Name}' neither usage nor cost; the router never counts a model as free.", nameof(example));
-        }
-
-        return outcome.Score - (_options.CostWeight * normalizedCost);
     }
 
-    private async ValueTask<float[]> FeaturizeAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    private IReadOnlyList<ChatMessage> Buffer(IEnumerable<ChatMessage> messages)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(messages);
-        var context = new float[Featurizer.Dimension];
-        await FeaturizeIntoAsync(messages, options, context, "The request", cancellationToken).ConfigureAwait(false);
-        return context;
-    }
 
-    private async ValueTask FeaturizeIntoAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, float[] context, string what, CancellationToken cancellationToken)
-    {
-        if (!messages.Any())
-        {
-            throw new ArgumentException($"{what} has no messages; there is nothing to route.", nameof(messages));
-        }
-
-        await Featurizer.FeaturizeAsync(messages, options, context, cancellationToken).ConfigureAwait(false);
-        foreach (float value in context)
-        {
-            if (!float.IsFinite(value))
-            {
-                throw new InvalidOperationException($"The featurizer '{Featurizer.Name}' produced a non-finite feature.");
-            }
-        }
-    }
-
-    private PendingDecision DecideWithoutEstimates(float[] context)
-    {
-        Span<ArmEstimate> estimates = _arms.Length <= 64 ? stackalloc ArmEstimate[_arms.Length] : new ArmEstimate[_arms.Length];
-        return Decide(context, estimates, out _);
-    }
-
-    private PendingDecision Decide(float[] context, Span<ArmEstimate> estimates, out double propensity)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var decision = Policy.Decide(context, estimates);
-        if ((uint)decision.Arm >= (uint)_arms.Length)
-        {
-            throw new InvalidOperationException($"The policy '{Policy.Name}' chose arm {decision.Arm}, but the router has {_arms.Length} arms.");
-        }
-
-        propensity = decision.Propensity;
-        string id = _idPrefix + Interlocked.Increment(ref _sequence).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        var pending = new PendingDecision(id, decision.Arm, context, _pending.Now);
-        _pending.Add(pending);
-        Log.Routed(_logger, id, _arms[decision.Arm].Name, propensity);
-        return pending;
-    }
-
-    private void Discard(PendingDecision pending, RouterArm arm, Exception exception)
-    {
-        _pending.Remove(pending);
-        Log.ArmFailed(_logger, exception, arm.Name, pending.Id);
+        // The featurizer and the arm both read the messages: a one-shot sequence must not reach the arm empty.
+        return messages as IReadOnlyList<ChatMessage> ?? [.. messages];
     }
 }

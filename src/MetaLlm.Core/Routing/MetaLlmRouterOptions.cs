@@ -1,6 +1,12 @@
 namespace MetaLlm;
 
 /// <summary>Options of <see cref="MetaLlmRouter"/>; bindable from configuration.</summary>
+/// <remarks>
+/// The built-in policies are configured through their own options objects (<see cref="LinUcb"/>,
+/// <see cref="ThompsonSampling"/>, <see cref="EpsilonGreedy"/>), the same ones their constructors take, so every
+/// knob has one name and one default. Only the one <see cref="Policy"/> names is used. In configuration:
+/// <c>"MetaLlm": { "Policy": "ThompsonSampling", "ThompsonSampling": { "PosteriorScale": 0.3, "Seed": 7 } }</c>.
+/// </remarks>
 public sealed class MetaLlmRouterOptions
 {
     /// <summary>
@@ -13,40 +19,45 @@ public sealed class MetaLlmRouterOptions
     /// <summary>
     /// Gets or sets the cost in US dollars that counts as one unit of normalised cost. When <see langword="null"/>
     /// (the default) the cost of each response is divided by what the most expensive arm would have charged for the
-    /// same tokens (the highest input price and the highest output price among the arms), as in the MetaLLM paper,
-    /// so the normalised cost lies in [0, 1] whatever the request's length.
+    /// same tokens (the highest price of each kind of token among the arms), as in the MetaLLM paper, so the
+    /// normalised cost lies in [0, 1] whatever the request's length.
     /// </summary>
     public decimal? CostReferenceUsd { get; set; }
 
     /// <summary>Gets or sets the built-in policy to use when none is given explicitly. Default <see cref="RoutingPolicyKind.LinUcb"/>.</summary>
     public RoutingPolicyKind Policy { get; set; } = RoutingPolicyKind.LinUcb;
 
+    /// <summary>Gets or sets the options of the LinUCB policy, used when <see cref="Policy"/> is <see cref="RoutingPolicyKind.LinUcb"/>.</summary>
+    public LinUcbPolicyOptions LinUcb { get; set; } = new();
+
+    /// <summary>Gets or sets the options of the Thompson sampling policy, used when <see cref="Policy"/> is <see cref="RoutingPolicyKind.ThompsonSampling"/>.</summary>
+    public ThompsonSamplingPolicyOptions ThompsonSampling { get; set; } = new();
+
+    /// <summary>Gets or sets the options of the epsilon-greedy policy, used when <see cref="Policy"/> is <see cref="RoutingPolicyKind.EpsilonGreedy"/>.</summary>
+    public EpsilonGreedyPolicyOptions EpsilonGreedy { get; set; } = new();
+
     /// <summary>
-    /// Gets or sets the exploration weight of the built-in policy: LinUCB's α, or Thompson sampling's posterior scale.
-    /// Default 0.5.
+    /// Gets or sets the dimension of the default hashing featurizer, including its bias term: from 2 to
+    /// <see cref="LinearPolicyOptions.MaxDimension"/>. Default 512.
     /// </summary>
-    public double Exploration { get; set; } = 0.5;
-
-    /// <summary>Gets or sets ε, the exploration probability of the epsilon-greedy policy. Default 0.05.</summary>
-    public double Epsilon { get; set; } = 0.05;
-
-    /// <summary>Gets or sets the ridge penalty of the built-in policies' per-arm models. Default 1.</summary>
-    public double Regularization { get; set; } = 1.0;
-
-    /// <summary>Gets or sets the dimension of the default hashing featurizer, including its bias term. Default 512.</summary>
     public int FeatureDimension { get; set; } = 512;
 
-    /// <summary>Gets or sets the seed of the built-in policy's random source. Default: unseeded.</summary>
-    public int? Seed { get; set; }
-
-    /// <summary>Gets or sets how many decisions awaiting feedback are kept; the oldest are dropped first. Default 100,000.</summary>
+    /// <summary>Gets or sets how many decisions are kept for feedback; the oldest are dropped first. Default 100,000.</summary>
     public int MaxPendingDecisions { get; set; } = 100_000;
 
     /// <summary>Gets or sets how long a decision waits for feedback before it is dropped. Default one hour.</summary>
     public TimeSpan PendingDecisionLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Gets the options of the policy <see cref="Policy"/> names.</summary>
+    public LinearPolicyOptions SelectedPolicyOptions => Policy switch
+    {
+        RoutingPolicyKind.ThompsonSampling => ThompsonSampling,
+        RoutingPolicyKind.EpsilonGreedy => EpsilonGreedy,
+        _ => LinUcb,
+    };
+
     /// <summary>Returns a description of every invalid value, or an empty list when the options are valid.</summary>
-    /// <returns>The problems found.</returns>
+    /// <returns>The problems found, each naming its option.</returns>
     public IReadOnlyList<string> GetValidationErrors()
     {
         var errors = new List<string>();
@@ -64,25 +75,21 @@ public sealed class MetaLlmRouterOptions
         {
             errors.Add($"{nameof(Policy)} must be one of {string.Join(", ", Enum.GetNames<RoutingPolicyKind>())}, but was {Policy}.");
         }
-
-        if (!(Exploration >= 0) || double.IsInfinity(Exploration))
+        else if (SelectedPolicyOptions is null)
         {
-            errors.Add($"{nameof(Exploration)} must be finite and not negative, but was {Exploration}.");
+            errors.Add($"The options of the {Policy} policy must not be null.");
+        }
+        else
+        {
+            foreach (var error in SelectedPolicyOptions.GetValidationErrors())
+            {
+                errors.Add($"{Policy}:{error}");
+            }
         }
 
-        if (!(Epsilon >= 0 && Epsilon <= 1))
+        if (FeatureDimension < 2 || FeatureDimension > LinearPolicyOptions.MaxDimension)
         {
-            errors.Add($"{nameof(Epsilon)} must be between 0 and 1, but was {Epsilon}.");
-        }
-
-        if (!(Regularization > 0) || double.IsInfinity(Regularization))
-        {
-            errors.Add($"{nameof(Regularization)} must be positive and finite, but was {Regularization}.");
-        }
-
-        if (FeatureDimension < 2)
-        {
-            errors.Add($"{nameof(FeatureDimension)} must be at least 2, but was {FeatureDimension}.");
+            errors.Add($"{nameof(FeatureDimension)} must be between 2 and {LinearPolicyOptions.MaxDimension}, but was {FeatureDimension}.");
         }
 
         if (MaxPendingDecisions < 1)
@@ -104,12 +111,19 @@ public sealed class MetaLlmRouterOptions
     /// <returns>The policy.</returns>
     public IRoutingPolicy CreatePolicy(int armCount, int dimension) => Policy switch
     {
-        RoutingPolicyKind.ThompsonSampling => new ThompsonSamplingPolicy(armCount, dimension, new() { PosteriorScale = Exploration, Regularization = Regularization, Seed = Seed }),
-        RoutingPolicyKind.EpsilonGreedy => new EpsilonGreedyPolicy(armCount, dimension, new() { Epsilon = Epsilon, Regularization = Regularization, Seed = Seed }),
-        _ => new LinUcbPolicy(armCount, dimension, new() { Alpha = Exploration, Regularization = Regularization, Seed = Seed }),
+        RoutingPolicyKind.ThompsonSampling => new ThompsonSamplingPolicy(armCount, dimension, ThompsonSampling),
+        RoutingPolicyKind.EpsilonGreedy => new EpsilonGreedyPolicy(armCount, dimension, EpsilonGreedy),
+        _ => new LinUcbPolicy(armCount, dimension, LinUcb),
     };
 
-    /// <summary>Returns a copy of these options.</summary>
+    /// <summary>Returns a copy of these options, the policies' options included.</summary>
     /// <returns>The copy.</returns>
-    public MetaLlmRouterOptions Clone() => (MetaLlmRouterOptions)MemberwiseClone();
+    public MetaLlmRouterOptions Clone()
+    {
+        var clone = (MetaLlmRouterOptions)MemberwiseClone();
+        clone.LinUcb = LinUcb?.Clone()!;
+        clone.ThompsonSampling = ThompsonSampling?.Clone()!;
+        clone.EpsilonGreedy = EpsilonGreedy?.Clone()!;
+        return clone;
+    }
 }

@@ -17,7 +17,7 @@ public sealed class RouterRig : IDisposable
 
         Policy = BenchmarkInputs.CreatePolicy(policy, arms, dimension);
         BenchmarkInputs.Warm(Policy, 4 * arms);
-        Router = new MetaLlmRouter(routerArms, new MetaLlmRouterOptions { FeatureDimension = dimension, Seed = 1 }, Policy, new HashingFeaturizer(dimension));
+        Router = new MetaLlmRouter(routerArms, new MetaLlmRouterOptions { FeatureDimension = dimension, LinUcb = { Seed = 1 } }, Policy, new HashingFeaturizer(dimension));
         Messages = [new ChatMessage(ChatRole.User, BenchmarkInputs.CreatePrompt(promptLength))];
     }
 

@@ -65,16 +65,18 @@ public class EmbeddingFeaturizerTests
         // A toy embedding that separates two kinds of question perfectly.
         var generator = new TestEmbeddingGenerator(text => text.Contains("code", StringComparison.Ordinal) ? [1f, 0f] : [0f, 1f]);
         var featurizer = new EmbeddingFeaturizer(generator, 2);
-        using var router = new MetaLlmRouter(Answering(10, 10, Price(1, 1), Price(1, 1)), new() { Exploration = 0, CostWeight = 0, Seed = 1 }, featurizer: featurizer);
+        using var router = new MetaLlmRouter(Answering(10, 10, Price(1, 1), Price(1, 1)), new() { LinUcb = { Alpha = 0, Seed = 1 }, CostWeight = 0 }, featurizer: featurizer);
 
         await router.WarmStartAsync(
         [
-            new WarmStartExample("code question", new Dictionary<string, ArmOutcome> { ["arm0"] = new(1, new UsageDetails()), ["arm1"] = new(0, new UsageDetails()) }),
-            new WarmStartExample("poem request", new Dictionary<string, ArmOutcome> { ["arm0"] = new(0, new UsageDetails()), ["arm1"] = new(1, new UsageDetails()) }),
+            new WarmStartExample("code question", new Dictionary<string, ArmOutcome> { ["arm0"] = new(1, Tokens), ["arm1"] = new(0, Tokens) }),
+            new WarmStartExample("poem request", new Dictionary<string, ArmOutcome> { ["arm0"] = new(0, Tokens), ["arm1"] = new(1, Tokens) }),
         ]);
 
         (await router.RouteAsync(Ask("more code please"))).Arm.Name.Should().Be("arm0");
         (await router.RouteAsync(Ask("a haiku please"))).Arm.Name.Should().Be("arm1");
         TensorPrimitives.Norm(new float[] { 1f, 0f }).Should().Be(1f);
     }
+
+    private static UsageDetails Tokens => new() { InputTokenCount = 10, OutputTokenCount = 10 };
 }

@@ -81,9 +81,10 @@ public class BadInputTests
     [Theory]
     [InlineData("CostWeight")]
     [InlineData("CostReferenceUsd")]
-    [InlineData("Exploration")]
-    [InlineData("Epsilon")]
-    [InlineData("Regularization")]
+    [InlineData("LinUcb:Alpha")]
+    [InlineData("EpsilonGreedy:Epsilon")]
+    [InlineData("ThompsonSampling:PosteriorScale")]
+    [InlineData("LinUcb:Regularization")]
     [InlineData("FeatureDimension")]
     [InlineData("MaxPendingDecisions")]
     [InlineData("PendingDecisionLifetime")]
@@ -95,9 +96,10 @@ public class BadInputTests
         {
             case "CostWeight": options.CostWeight = -0.1; break;
             case "CostReferenceUsd": options.CostReferenceUsd = 0m; break;
-            case "Exploration": options.Exploration = double.NaN; break;
-            case "Epsilon": options.Epsilon = 1.5; break;
-            case "Regularization": options.Regularization = 0; break;
+            case "LinUcb:Alpha": options.LinUcb.Alpha = double.NaN; break;
+            case "EpsilonGreedy:Epsilon": options.Policy = RoutingPolicyKind.EpsilonGreedy; options.EpsilonGreedy.Epsilon = 1.5; break;
+            case "ThompsonSampling:PosteriorScale": options.Policy = RoutingPolicyKind.ThompsonSampling; options.ThompsonSampling.PosteriorScale = -1; break;
+            case "LinUcb:Regularization": options.LinUcb.Regularization = 0; break;
             case "FeatureDimension": options.FeatureDimension = 1; break;
             case "MaxPendingDecisions": options.MaxPendingDecisions = 0; break;
             case "PendingDecisionLifetime": options.PendingDecisionLifetime = TimeSpan.Zero; break;
@@ -263,17 +265,20 @@ public class BadInputTests
     }
 
     [Fact]
-    public async Task An_arm_that_throws_propagates_its_exception_and_its_decision_is_discarded()
+    public async Task An_arm_that_throws_propagates_its_exception_and_feedback_on_its_decision_says_the_arm_failed()
     {
         var failure = new HttpRequestException("model unavailable");
         var broken = new TestChatClient { GetResponseAsyncCallback = (_, _, _) => throw failure };
         using var policy = TrainedPolicy(arms: 1);
-        using var router = new MetaLlmRouter([new RouterArm("broken", broken, Price(1, 1))], policy: policy, featurizer: new HashingFeaturizer(D));
+        var logs = new RecordingLoggerFactory();
+        using var router = new MetaLlmRouter([new RouterArm("broken", broken, Price(1, 1))], policy: policy, featurizer: new HashingFeaturizer(D), loggerFactory: logs);
         var before = policy.ExportState();
 
         (await router.Invoking(r => r.GetResponseAsync(Ask("q"))).Should().ThrowAsync<HttpRequestException>()).Which.Should().BeSameAs(failure);
 
-        router.PendingDecisionCount.Should().Be(0, "a failed call leaves nothing to give feedback on");
+        // The caller never saw the decision id, but someone reading the logs did: feedback on it says what happened.
+        string id = logs.RoutedDecisionIds.Should().ContainSingle().Subject;
+        router.Invoking(r => r.RecordFeedback(id, 1, new UsageDetails { InputTokenCount = 1 })).Should().Throw<InvalidOperationException>().WithMessage("*its arm 'broken' failed*");
         policy.ExportState().ShouldBeSameStateAs(before);
     }
 
@@ -281,14 +286,15 @@ public class BadInputTests
     public async Task An_arm_that_returns_null_is_reported()
     {
         var broken = new TestChatClient { GetResponseAsyncCallback = (_, _, _) => Task.FromResult<ChatResponse>(null!) };
-        using var router = new MetaLlmRouter([new RouterArm("silent", broken, Price(1, 1))], new() { FeatureDimension = D });
+        var logs = new RecordingLoggerFactory();
+        using var router = new MetaLlmRouter([new RouterArm("silent", broken, Price(1, 1))], new() { FeatureDimension = D }, loggerFactory: logs);
 
         await router.Invoking(r => r.GetResponseAsync(Ask("q"))).Should().ThrowAsync<InvalidOperationException>().WithMessage("*'silent' returned no response*");
-        router.PendingDecisionCount.Should().Be(0);
+        router.Invoking(r => r.RecordFeedback(logs.RoutedDecisionIds.Single(), 1, new UsageDetails { InputTokenCount = 1 })).Should().Throw<InvalidOperationException>().WithMessage("*'silent' failed*");
     }
 
     [Fact]
-    public async Task A_stream_that_throws_midway_propagates_and_its_decision_is_discarded()
+    public async Task A_stream_that_throws_midway_propagates_and_feedback_on_its_decision_says_the_arm_failed()
     {
         var failure = new IOException("connection reset");
         var broken = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => FailingStream(failure, token) };
@@ -308,8 +314,8 @@ public class BadInputTests
         (await act.Should().ThrowAsync<IOException>()).Which.Should().BeSameAs(failure);
         received.Should().ContainSingle();
         string id = (string)received[0].AdditionalProperties![MetaLlmPropertyNames.DecisionId]!;
-        router.Invoking(r => r.RecordFeedback(id, 1, new UsageDetails { InputTokenCount = 1 })).Should().Throw<ArgumentException>().WithMessage("*unknown*");
-        router.PendingDecisionCount.Should().Be(0);
+        router.Invoking(r => r.RecordFeedback(id, 1, new UsageDetails { InputTokenCount = 1 })).Should().Throw<InvalidOperationException>()
+            .WithMessage($"Decision '{id}' has no answer to learn from: its arm 'broken' failed.");
         policy.ExportState().ShouldBeSameStateAs(before);
     }
 
@@ -317,10 +323,11 @@ public class BadInputTests
     public async Task A_streaming_arm_that_throws_before_streaming_is_reported_the_same_way()
     {
         var broken = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, _) => throw new InvalidOperationException("no stream") };
-        using var router = new MetaLlmRouter([new RouterArm("broken", broken, Price(1, 1))], new() { FeatureDimension = D });
+        var logs = new RecordingLoggerFactory();
+        using var router = new MetaLlmRouter([new RouterArm("broken", broken, Price(1, 1))], new() { FeatureDimension = D }, loggerFactory: logs);
 
         await router.Invoking(r => RouterStreamingTests.ToListAsync(r.GetStreamingResponseAsync(Ask("q")))).Should().ThrowAsync<InvalidOperationException>().WithMessage("no stream");
-        router.PendingDecisionCount.Should().Be(0);
+        router.Invoking(r => r.RecordFeedback(logs.RoutedDecisionIds.Single(), 1, new UsageDetails { InputTokenCount = 1 })).Should().Throw<InvalidOperationException>().WithMessage("*'broken' failed*");
     }
 
     [Fact]

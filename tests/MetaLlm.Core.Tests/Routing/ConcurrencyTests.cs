@@ -17,7 +17,7 @@ public class ConcurrencyTests
     {
         using var router = new MetaLlmRouter(
             Answering(200, 50, Price(1, 2), Price(3, 6), Price(10, 30)),
-            new() { Policy = kind, FeatureDimension = 32, Seed = 1, CostWeight = 0.3 });
+            new() { Policy = kind, FeatureDimension = 32, LinUcb = { Seed = 1 }, ThompsonSampling = { Seed = 1 }, EpsilonGreedy = { Seed = 1 }, CostWeight = 0.3 });
         var ids = new ConcurrentBag<string>();
         int feedbackGiven = 0;
 

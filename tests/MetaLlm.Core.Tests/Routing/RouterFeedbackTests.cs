@@ -131,7 +131,7 @@ public class RouterFeedbackTests
     public async Task With_equal_answers_the_router_learns_to_prefer_the_cheaper_arm()
     {
         var arms = Answering(800, 200, Price(0.10m, 0.40m), Price(10m, 40m));
-        using var router = new MetaLlmRouter(arms, new() { CostWeight = 0.5, FeatureDimension = 32, Exploration = 0.3, Seed = 5 });
+        using var router = new MetaLlmRouter(arms, new() { CostWeight = 0.5, FeatureDimension = 32, LinUcb = { Alpha = 0.3, Seed = 5 } });
         var prompts = new TopicPrompts(seed: 5);
         var choices = new List<string>();
 

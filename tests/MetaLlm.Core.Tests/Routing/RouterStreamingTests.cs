@@ -105,13 +105,13 @@ public class RouterStreamingTests
             break;
         }
 
-        router.Invoking(r => r.RecordFeedback(id!, 1.0)).Should().Throw<InvalidOperationException>().WithMessage("*reported no usage*");
+        router.Invoking(r => r.RecordFeedback(id!, 1.0)).Should().Throw<InvalidOperationException>().WithMessage("*stopped reading its stream*pass the usage*");
         router.RecordFeedback(id!, 1.0, new UsageDetails { InputTokenCount = 5, OutputTokenCount = 5 }).CostUsd.Should().Be(10m / 1_000_000m);
         policy.GetObservationCount(0).Should().Be(1);
     }
 
     [Fact]
-    public async Task The_caller_s_options_reach_the_streaming_arm_untouched()
+    public async Task The_streaming_arm_gets_the_caller_s_options_without_the_caller_s_model_id()
     {
         ChatOptions? seen = null;
         var client = new TestChatClient
@@ -127,13 +127,16 @@ public class RouterStreamingTests
 
         await ToListAsync(router.GetStreamingResponseAsync(Ask("hi"), options));
 
-        seen.Should().BeSameAs(options);
+        seen.Should().NotBeSameAs(options, "the caller's model id is replaced, on a copy");
+        seen!.ModelId.Should().BeNull("the arm reports no model id of its own, so it uses its default, never the caller's");
+        seen.MaxOutputTokens.Should().Be(5);
+        options.ModelId.Should().Be("m");
         options.AdditionalProperties.Should().BeNull();
         options.MaxOutputTokens.Should().Be(5);
     }
 
     internal static MetaLlmRouter SingleArm(IChatClient client, ModelPricing price) =>
-        new([new RouterArm("only", client, price)], new() { FeatureDimension = 8, Seed = 1 });
+        new([new RouterArm("only", client, price)], new() { FeatureDimension = 8, LinUcb = { Seed = 1 } });
 
     internal static TestChatClient Streaming(params ChatResponseUpdate[] updates) =>
         new() { GetStreamingResponseAsyncCallback = (_, _, token) => Updates(updates, token) };

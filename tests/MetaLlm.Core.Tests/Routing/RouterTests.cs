@@ -74,7 +74,7 @@ public class RouterTests
     }
 
     [Fact]
-    public async Task The_caller_s_messages_options_and_token_reach_the_arm_untouched()
+    public async Task The_arm_gets_the_caller_s_messages_options_and_token_but_never_the_caller_s_model_id()
     {
         ChatOptions? seenOptions = null;
         IEnumerable<ChatMessage>? seenMessages = null;
@@ -94,7 +94,10 @@ public class RouterTests
 
         await router.GetResponseAsync(messages, options, cancellation.Token);
 
-        seenOptions.Should().BeSameAs(options);
+        seenOptions.Should().NotBeSameAs(options, "the router chooses the model: the caller's model id is replaced, on a copy");
+        seenOptions!.ModelId.Should().BeNull("the arm reports no model id of its own, so it uses its default");
+        seenOptions.Temperature.Should().Be(0.3f);
+        seenOptions.Instructions.Should().Be("be brief");
         seenMessages.Should().BeSameAs(messages);
         seenToken.Should().Be(cancellation.Token);
         options.ModelId.Should().Be("caller-model");
@@ -108,7 +111,7 @@ public class RouterTests
     [Fact]
     public async Task Decision_ids_are_unique()
     {
-        using var router = new MetaLlmRouter(Answering(1, 1, Price(1, 1), Price(2, 2)), new() { Seed = 1, FeatureDimension = 16 });
+        using var router = new MetaLlmRouter(Answering(1, 1, Price(1, 1), Price(2, 2)), new() { LinUcb = { Seed = 1 }, FeatureDimension = 16 });
 
         var ids = new List<string>();
         for (int i = 0; i < 50; i++)

@@ -109,7 +109,7 @@ public class WarmStartTests
     /// <summary>Four arms of rising price; each topic's best arm scores 0.9 and the others 0.3, all on the same tokens.</summary>
     internal static MetaLlmRouter NewRouter(double exploration, double costWeight = 0.2) =>
         new(Answering(300, 100, Price(1m, 3m), Price(2m, 6m), Price(4m, 12m), Price(8m, 24m)),
-            new() { FeatureDimension = Dimension, Exploration = exploration, CostWeight = costWeight, Regularization = 0.5, Seed = 8 });
+            new() { FeatureDimension = Dimension, LinUcb = { Alpha = exploration, Regularization = 0.5, Seed = 8 }, CostWeight = costWeight });
 
     internal static List<WarmStartExample> Examples(TopicPrompts prompts, int perTopic)
     {

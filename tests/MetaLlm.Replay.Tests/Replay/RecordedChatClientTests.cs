@@ -30,6 +30,6 @@ public sealed class RecordedChatClientTests
     {
         var act = () => new RecordedChatClient(0, "a").GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]);
 
-        await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("*'a'*metallm.replay.query*");
+        await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("*'a'*replay.query*");
     }
 }

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace MetaLlm;
+
+/// <summary>
+/// Reports what became of each decision: opens it for feedback, writes the arm, decision id and cost into the
+/// response (<see cref="MetaLlmPropertyNames"/>), prices the usage the arm reported, and records failures.
+/// </summary>
+internal sealed class DecisionReporter
+{
+    private readonly IReadOnlyList<RouterArm> _arms;
+    private readonly DecisionLedger _ledger;
+    private readonly ILogger _logger;
+    private readonly string _idPrefix = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant() + "-";
+    private long _sequence;
+
+    public DecisionReporter(IReadOnlyList<RouterArm> arms, DecisionLedger ledger, ILogger logger)
+    {
+        _arms = arms;
+        _ledger = ledger;
+        _logger = logger;
+    }
+
+    /// <summary>Keeps a new decision for feedback.</summary>
+    /// <param name="selection">The selection.</param>
+    /// <param name="answeredElsewhere">Whether the caller calls the arm itself (<see cref="MetaLlmRouter.RouteAsync"/>), so the answer is not the router's to wait for.</param>
+    public PendingDecision Open(in ArmSelection selection, bool answeredElsewhere)
+    {
+        string id = _idPrefix + Interlocked.Increment(ref _sequence).ToString("x", CultureInfo.InvariantCulture);
+        var decision = new PendingDecision(id, selection.ArmIndex, selection.Context, _ledger.Now);
+        if (answeredElsewhere)
+        {
+            decision.Answer();
+        }
+
+        _ledger.Add(decision);
+        Log.Routed(_logger, id, _arms[selection.ArmIndex].Name, selection.Propensity);
+        return decision;
+    }
+
+    /// <summary>Annotates a complete response and opens its decision to feedback.</summary>
+    public void Complete(PendingDecision decision, ChatResponse response)
+    {
+        var properties = response.AdditionalProperties ??= [];
+        Annotate(decision, properties, response.Usage);
+        decision.Answer();
+    }
+
+    /// <summary>Annotates a streamed update: the first one, and every one that carries usage (with the cost so far).</summary>
+    /// <param name="decision">The decision.</param>
+    /// <param name="update">The update.</param>
+    /// <param name="first">Whether it is the first update of the stream.</param>
+    /// <param name="usage">The usage reported so far, added to as usage arrives.</param>
+    public void Annotate(PendingDecision decision, ChatResponseUpdate update, bool first, ref UsageDetails? usage)
+    {
+        bool hasUsage = false;
+        foreach (var content in update.Contents)
+        {
+            if (content is UsageContent usageContent)
+            {
+                usage ??= new UsageDetails();
+                usage.Add(usageContent.Details);
+                hasUsage = true;
+            }
+        }
+
+        if (first || hasUsage)
+        {
+            Annotate(decision, update.AdditionalProperties ??= [], hasUsage ? usage : null);
+        }
+    }
+
+    /// <summary>Ends a stream the caller stopped reading: its usage may be partial, so feedback must give the usage.</summary>
+    public static void Abandon(PendingDecision decision)
+    {
+        decision.ReportTokens(null, "the caller stopped reading its stream before it ended, so the usage it reported may be partial.");
+        decision.Answer();
+    }
+
+    /// <summary>Records that the arm failed, or that the caller cancelled; nothing will be learned from the decision.</summary>
+    public void Fail(PendingDecision decision, Exception exception, CancellationToken cancellationToken)
+    {
+        string arm = _arms[decision.Arm].Name;
+        bool cancelledByCaller = exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
+        decision.Fail(cancelledByCaller);
+        if (cancelledByCaller)
+        {
+            Log.Cancelled(_logger, decision.Id, arm);
+        }
+        else
+        {
+            Log.ArmFailed(_logger, arm, decision.Id, exception.GetType().FullName ?? exception.GetType().Name, (exception as IModelErrorClassification)?.ErrorKind ?? "unclassified");
+        }
+    }
+
+    private void Annotate(PendingDecision decision, AdditionalPropertiesDictionary properties, UsageDetails? usage)
+    {
+        var arm = _arms[decision.Arm];
+        properties[MetaLlmPropertyNames.ArmName] = arm.Name;
+        properties[MetaLlmPropertyNames.DecisionId] = decision.Id;
+        if (usage is null)
+        {
+            return;
+        }
+
+        // A bad usage report must not cost the caller the answer it paid for: the answer goes on without a cost.
+        try
+        {
+            var tokens = BilledTokens.FromUsage(usage);
+            decision.ReportTokens(tokens, tokens is null ? "its usage reported no token count." : null);
+            if (tokens is { } known)
+            {
+                properties[MetaLlmPropertyNames.CostUsd] = arm.Pricing.ComputeCost(known);
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or OverflowException)
+        {
+            decision.ReportTokens(null, ex.Message);
+            properties.Remove(MetaLlmPropertyNames.CostUsd);
+            Log.UsageNotPriced(_logger, arm.Name, decision.Id, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace MetaLlm;
+
+/// <summary>
+/// Turns feedback on a decision into the reward the policy learns from. Everything is checked before anything is
+/// learned: on an exception the decision stays as it was.
+/// </summary>
+internal sealed class FeedbackLearner
+{
+    private readonly IReadOnlyList<RouterArm> _arms;
+    private readonly DecisionLedger _ledger;
+    private readonly IRoutingPolicy _policy;
+    private readonly RewardFunction _reward;
+    private readonly ILogger _logger;
+
+    public FeedbackLearner(IReadOnlyList<RouterArm> arms, DecisionLedger ledger, IRoutingPolicy policy, RewardFunction reward, ILogger logger)
+    {
+        _arms = arms;
+        _ledger = ledger;
+        _policy = policy;
+        _reward = reward;
+        _logger = logger;
+    }
+
+    public RecordedFeedback Record(string decisionId, double score, UsageDetails? usage)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(decisionId);
+        if (!double.IsFinite(score) || score < 0 || score > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(score), score, "The score must be a number between 0 and 1.");
+        }
+
+        var decision = _ledger.Find(decisionId, out bool expired)
+            ?? throw new ArgumentException(
+                expired
+                    ? $"Decision '{decisionId}' expired: feedback must arrive within {_ledger.Lifetime}."
+                    : $"Decision '{decisionId}' is unknown: it was not made by this router, or it was dropped because more than {_ledger.Capacity} decisions were waiting.",
+                nameof(decisionId));
+
+        var arm = _arms[decision.Arm];
+        ThrowIfNotLearnable(decision, arm);
+        BilledTokens tokens;
+        if (usage is not null)
+        {
+            tokens = BilledTokens.FromUsage(usage)
+                ?? throw new ArgumentException("The usage reports no token count, so the answer's cost is unknown; the router never counts an answer as free.", nameof(usage));
+        }
+        else if (decision.Tokens is { } reported)
+        {
+            tokens = reported;
+        }
+        else
+        {
+            throw new InvalidOperationException(decision.UsageProblem is { } problem
+                ? $"The cost of decision '{decisionId}' is unknown: arm '{arm.Name}' {problem.TrimEnd('.')}; pass the usage to {nameof(MetaLlmRouter.RecordFeedback)}."
+                : $"The cost of decision '{decisionId}' is unknown because arm '{arm.Name}' reported no usage; pass the usage to {nameof(MetaLlmRouter.RecordFeedback)}.");
+        }
+
+        var reward = _reward.Evaluate(arm, score, tokens);
+        var context = decision.TryConsume();
+        if (context is null)
+        {
+            ThrowIfNotLearnable(decision, arm);
+            throw new InvalidOperationException($"Decision '{decisionId}' cannot be learned from now.");
+        }
+
+        _policy.Update(decision.Arm, context, reward.Reward);
+        Log.FeedbackRecorded(_logger, decisionId, arm.Name, score, reward.CostUsd, reward.Reward);
+        return new RecordedFeedback(decisionId, arm.Name, score, reward.CostUsd, reward.NormalizedCost, reward.Reward);
+    }
+
+    private static void ThrowIfNotLearnable(PendingDecision decision, RouterArm arm)
+    {
+        switch (decision.State)
+        {
+            case PendingDecisionState.Learned:
+                throw new InvalidOperationException($"Decision '{decision.Id}' already has feedback; each decision is learned from once.");
+            case PendingDecisionState.AwaitingAnswer:
+                throw new InvalidOperationException($"Decision '{decision.Id}' is still waiting for its answer from arm '{arm.Name}'; give feedback once the response (or the whole stream) has completed.");
+            case PendingDecisionState.ArmFailed:
+                throw new InvalidOperationException($"Decision '{decision.Id}' has no answer to learn from: its arm '{arm.Name}' failed.");
+            case PendingDecisionState.Cancelled:
+                throw new InvalidOperationException($"Decision '{decision.Id}' has no answer to learn from: the request was cancelled before arm '{arm.Name}' answered.");
+        }
+    }
+}

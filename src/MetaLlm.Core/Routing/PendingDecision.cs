@@ -1,0 +1,87 @@
+namespace MetaLlm;
+
+/// <summary>
+/// A decision kept for feedback: the context it was made on while feedback can still use it, and what became of its
+/// answer. Every change of state happens under the decision's own lock.
+/// </summary>
+internal sealed class PendingDecision
+{
+    private float[]? _context;
+
+    public PendingDecision(string id, int arm, float[] context, long createdTimestamp)
+    {
+        Id = id;
+        Arm = arm;
+        _context = context;
+        CreatedTimestamp = createdTimestamp;
+    }
+
+    public string Id { get; }
+
+    public int Arm { get; }
+
+    public long CreatedTimestamp { get; }
+
+    public PendingDecisionState State { get; private set; } = PendingDecisionState.AwaitingAnswer;
+
+    /// <summary>Gets the tokens the answer used, once the arm has reported valid usage.</summary>
+    public BilledTokens? Tokens { get; private set; }
+
+    /// <summary>Gets why the answer's cost is unknown, when the arm reported usage the router could not price.</summary>
+    public string? UsageProblem { get; private set; }
+
+    /// <summary>Gets the context, or <see langword="null"/> once feedback used it or the arm failed.</summary>
+    public float[]? Context => _context;
+
+    /// <summary>Records usage seen so far (a stream may report it before it ends).</summary>
+    public void ReportTokens(BilledTokens? tokens, string? usageProblem)
+    {
+        lock (this)
+        {
+            Tokens = tokens;
+            UsageProblem = usageProblem;
+        }
+    }
+
+    /// <summary>Marks the answer as complete: feedback may come from now on.</summary>
+    public void Answer()
+    {
+        lock (this)
+        {
+            if (State == PendingDecisionState.AwaitingAnswer)
+            {
+                State = PendingDecisionState.Answered;
+            }
+        }
+    }
+
+    /// <summary>Marks the arm as failed, or the request as cancelled, and lets go of the context, which no feedback can use any more.</summary>
+    public void Fail(bool cancelledByCaller)
+    {
+        lock (this)
+        {
+            if (State is PendingDecisionState.AwaitingAnswer or PendingDecisionState.Answered)
+            {
+                State = cancelledByCaller ? PendingDecisionState.Cancelled : PendingDecisionState.ArmFailed;
+                _context = null;
+            }
+        }
+    }
+
+    /// <summary>Takes the context for learning, once; returns <see langword="null"/> when the decision cannot be learned from now.</summary>
+    public float[]? TryConsume()
+    {
+        lock (this)
+        {
+            if (State != PendingDecisionState.Answered || _context is null)
+            {
+                return null;
+            }
+
+            var context = _context;
+            _context = null;
+            State = PendingDecisionState.Learned;
+            return context;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Logging;
+
+namespace MetaLlm;
+
+/// <summary>
+/// Fits the policy on full-information examples (the MetaLLM paper's initialisation). Every example is checked and
+/// featurized before the policy sees any of them, so a bad example changes nothing.
+/// </summary>
+internal sealed class WarmStartFitter
+{
+    private readonly IReadOnlyList<RouterArm> _arms;
+    private readonly ArmSelector _selector;
+    private readonly RewardFunction _reward;
+    private readonly ILogger _logger;
+
+    public WarmStartFitter(IReadOnlyList<RouterArm> arms, ArmSelector selector, RewardFunction reward, ILogger logger)
+    {
+        _arms = arms;
+        _selector = selector;
+        _reward = reward;
+        _logger = logger;
+    }
+
+    public async Task<int> FitAsync(IEnumerable<WarmStartExample> examples, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        int d = _selector.Featurizer.Dimension;
+        int k = _arms.Count;
+        var contexts = new List<float>();
+        var rewards = new List<double>();
+        var context = new float[d];
+        var row = new double[k];
+        int count = 0;
+        foreach (var example in examples)
+        {
+            if (example is null)
+            {
+                throw new ArgumentException($"Warm-start example {count} is null.", nameof(examples));
+            }
+
+            for (int arm = 0; arm < k; arm++)
+            {
+                if (!example.Outcomes.TryGetValue(_arms[arm].Name, out var outcome))
+                {
+                    throw new ArgumentException($"Warm-start example {count} has no outcome for arm '{_arms[arm].Name}'; every arm's outcome is needed.", nameof(examples));
+                }
+
+                row[arm] = Evaluate(_arms[arm], outcome, $"Warm-start example {count}", nameof(examples)).Reward;
+            }
+
+            if (example.Outcomes.Count != k)
+            {
+                var unknown = example.Outcomes.Keys.FirstOrDefault(name => !_arms.Any(a => a.Name == name));
+                throw new ArgumentException($"Warm-start example {count} has an outcome for '{unknown}', which is not an arm of this router.", nameof(examples));
+            }
+
+            await _selector.FeaturizeAsync(example.Messages, null, context, $"Warm-start example {count}", cancellationToken).ConfigureAwait(false);
+            contexts.AddRange(context);
+            rewards.AddRange(row);
+            count++;
+        }
+
+        _selector.Policy.Fit(contexts.ToArray(), rewards.ToArray(), count);
+        Log.WarmStarted(_logger, count);
+        return count;
+    }
+
+    /// <summary>Checks an outcome and computes its reward; the message of a bad one starts with <paramref name="what"/>.</summary>
+    public ArmReward Evaluate(RouterArm arm, ArmOutcome outcome, string what, string paramName)
+    {
+        if (!double.IsFinite(outcome.Score) || outcome.Score < 0 || outcome.Score > 1)
+        {
+            throw new ArgumentException($"{what} gives arm '{arm.Name}' the score {outcome.Score}; scores must be between 0 and 1.", paramName);
+        }
+
+        if (outcome.Usage is { } usage)
+        {
+            BilledTokens tokens;
+            try
+            {
+                tokens = BilledTokens.FromUsage(usage)
+                    ?? throw new ArgumentException($"{what} gives arm '{arm.Name}' usage without any token count; the router never counts a model as free.", paramName);
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                throw new ArgumentException($"{what} gives arm '{arm.Name}' invalid usage: {ex.Message}", paramName, ex);
+            }
+
+            return _reward.Evaluate(arm, outcome.Score, tokens);
+        }
+
+        if (outcome.CostUsd is { } cost)
+        {
+            if (cost < 0)
+            {
+                throw new ArgumentException($"{what} gives arm '{arm.Name}' the negative cost {cost}.", paramName);
+            }
+
+            return _reward.Evaluate(outcome.Score, cost);
+        }
+
+        throw new ArgumentException($"{what} gives arm '{arm.Name}' neither usage nor cost; the router never counts a model as free.", paramName);
+    }
+}
