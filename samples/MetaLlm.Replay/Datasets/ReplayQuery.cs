@@ -32,7 +32,7 @@ internal sealed class ReplayQuery
     /// <summary>Gets the options every replayed request is sent with; they tell the recorded arms which query is asked.</summary>
     public ChatOptions Options { get; }
 
-    /// <summary>Gets or sets the usage each arm reports for this query, set once by <see cref="Replay.ReplayCostModel"/>.</summary>
+    /// <summary>Gets or sets the usage each arm reports for this query, set once by the cost model (Evaluation/ReplayCostModel.cs) before any replay.</summary>
     public TokenUsage[] Usage { get; set; } = [];
 
     /// <summary>Gets the length in characters of all the request's text, for token estimates.</summary>

@@ -1,5 +1,4 @@
 using MetaLlm.Replay.Datasets;
-using MetaLlm.Replay.Replay;
 
 namespace MetaLlm.Replay.Evaluation;
 

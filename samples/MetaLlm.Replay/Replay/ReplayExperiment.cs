@@ -190,7 +190,7 @@ internal sealed class ReplayExperiment : IDisposable
             LambdaUnits = Costs.CostReferenceUsd is { } reference
                 ? string.Create(CultureInfo.InvariantCulture, $"MetaLlmRouterOptions.CostWeight with CostReferenceUsd = {reference}: reward = score − λ·cost/{reference}$")
                 : "MetaLlmRouterOptions.CostWeight with the default normalisation: reward = score − λ·cost/(what the dearest arm would charge for the same tokens); unitless",
-            Tuning = TuningResult.From(_request.Tuning, featurizer.Dimension),
+            Tuning = _request.Tuning.ToResult(featurizer.Dimension),
             AiqByPolicy = [.. points
                 .GroupBy(p => (p.Policy, p.Setting))
                 .Select(g => new PolicyAiqResult(g.Key.Policy, g.Key.Setting, baselines.Aiq(g.Select(p => new CostAccuracyPoint(p.CostPerQuery, p.Accuracy)))))],

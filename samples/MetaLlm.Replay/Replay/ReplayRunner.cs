@@ -1,4 +1,5 @@
 using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.Evaluation;
 using Microsoft.Extensions.AI;
 
 namespace MetaLlm.Replay.Replay;

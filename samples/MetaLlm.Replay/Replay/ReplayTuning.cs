@@ -1,3 +1,5 @@
+using MetaLlm.Replay.Reporting;
+
 namespace MetaLlm.Replay.Replay;
 
 /// <summary>The hyper-parameters every replayed router is built with.</summary>
@@ -41,4 +43,23 @@ internal sealed record ReplayTuning
 
     /// <summary>Gets the answer length assumed when a file records no output tokens.</summary>
     public int AssumedOutputTokens { get; init; } = 200;
+
+    /// <summary>Describes these hyper-parameters for the report; settings of the featurizer not used are left out.</summary>
+    /// <param name="featureDimension">The featurizer's dimension, bias included.</param>
+    public TuningResult ToResult(int featureDimension)
+    {
+        bool hashing = Featurizer == ReplayFeaturizerKind.Hashing;
+        return new(
+            Alpha,
+            PosteriorScale,
+            Epsilon,
+            Regularization,
+            ColdStartRegularization,
+            ColdStartExploration,
+            Featurizer.ToName(),
+            featureDimension,
+            hashing ? WordWeight : null,
+            hashing ? null : EmbeddingMaxTokens,
+            AssumedOutputTokens);
+    }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using MetaLlm.Replay.Datasets;
 
-namespace MetaLlm.Replay.Replay;
+namespace MetaLlm.Replay.Evaluation;
 
 /// <summary>
 /// Decides the price each replayed arm charges and the usage it reports per query, so that the router's own cost
