@@ -1,4 +1,4 @@
-namespace MetaLlm.Replay.Replay;
+namespace MetaLlm.Replay.Experiments;
 
 /// <summary>A routing policy the replay evaluates, by its command-line name.</summary>
 /// <param name="Name">The name in reports: linucb, thompson, epsilon-greedy or metallm-paper.</param>

@@ -5,7 +5,7 @@ using MetaLlm.Replay.Evaluation;
 using MetaLlm.Replay.Reporting;
 using Microsoft.Extensions.AI;
 
-namespace MetaLlm.Replay.Replay;
+namespace MetaLlm.Replay.Experiments;
 
 /// <summary>Loads the data, replays every policy × setting × λ × seed through the router, and builds the report.</summary>
 internal sealed class ReplayExperiment : IDisposable

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using MetaLlm.Replay.Datasets;
 using Microsoft.Extensions.AI;
 
-namespace MetaLlm.Replay.Replay;
+namespace MetaLlm.Replay.Experiments;
 
 /// <summary>
 /// A model that answers with what it was recorded answering: the recorded response (or an empty one) and the

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.Caching.Distributed;
 
-namespace MetaLlm.Replay.Replay;
+namespace MetaLlm.Replay.Experiments;
 
 /// <summary>
 /// An <see cref="IDistributedCache"/> held in memory and saved to one file, so the embeddings of a dataset are

@@ -1,6 +1,6 @@
 using MetaLlm.Replay.Reporting;
 
-namespace MetaLlm.Replay.Replay;
+namespace MetaLlm.Replay.Experiments;
 
 /// <summary>The hyper-parameters every replayed router is built with.</summary>
 internal sealed record ReplayTuning

@@ -1,6 +1,6 @@
 using MetaLlm.Replay.Datasets;
 
-namespace MetaLlm.Replay.Replay;
+namespace MetaLlm.Replay.Experiments;
 
 /// <summary>What to replay and how: the parsed command line.</summary>
 internal sealed record ReplayRequest

@@ -1,4 +1,4 @@
-namespace MetaLlm.Replay.Replay;
+namespace MetaLlm.Replay.Experiments;
 
 /// <summary>What one replay (one policy, setting, λ and seed) achieved on the evaluated queries.</summary>
 /// <param name="Policy">The policy's name.</param>

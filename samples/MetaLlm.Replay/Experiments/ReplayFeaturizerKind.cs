@@ -1,4 +1,4 @@
-namespace MetaLlm.Replay.Replay;
+namespace MetaLlm.Replay.Experiments;
 
 /// <summary>The featurizers a replay can route on.</summary>
 internal enum ReplayFeaturizerKind

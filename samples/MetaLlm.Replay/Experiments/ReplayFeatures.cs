@@ -2,7 +2,7 @@ using System.Diagnostics;
 using MetaLlm.Embeddings.Local;
 using Microsoft.Extensions.AI;
 
-namespace MetaLlm.Replay.Replay;
+namespace MetaLlm.Replay.Experiments;
 
 /// <summary>The featurizer a replay routes on, with every query's features computed before the first replay.</summary>
 internal sealed class ReplayFeatures : IDisposable

@@ -2,7 +2,7 @@ using MetaLlm.Replay.Datasets;
 using MetaLlm.Replay.Evaluation;
 using Microsoft.Extensions.AI;
 
-namespace MetaLlm.Replay.Replay;
+namespace MetaLlm.Replay.Experiments;
 
 /// <summary>
 /// Replays recorded queries through a real <see cref="MetaLlmRouter"/>: each model is a <see cref="RecordedChatClient"/>

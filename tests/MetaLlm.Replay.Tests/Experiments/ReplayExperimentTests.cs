@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MetaLlm.Replay.Datasets;
-using MetaLlm.Replay.Replay;
+using MetaLlm.Replay.Experiments;
 using MetaLlm.Replay.Reporting;
 
-namespace MetaLlm.Replay.Tests.Replay;
+namespace MetaLlm.Replay.Tests.Experiments;
 
 public sealed class ReplayExperimentTests : IDisposable
 {

@@ -1,7 +1,7 @@
-using MetaLlm.Replay.Replay;
+using MetaLlm.Replay.Experiments;
 using Microsoft.Extensions.Caching.Distributed;
 
-namespace MetaLlm.Replay.Tests.Replay;
+namespace MetaLlm.Replay.Tests.Experiments;
 
 public sealed class EmbeddingCacheFileTests : IDisposable
 {

@@ -1,8 +1,8 @@
 using MetaLlm.Replay.Datasets;
-using MetaLlm.Replay.Replay;
+using MetaLlm.Replay.Experiments;
 using Microsoft.Extensions.AI;
 
-namespace MetaLlm.Replay.Tests.Replay;
+namespace MetaLlm.Replay.Tests.Experiments;
 
 public sealed class RecordedChatClientTests
 {

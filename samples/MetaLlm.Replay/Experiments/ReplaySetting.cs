@@ -1,4 +1,4 @@
-namespace MetaLlm.Replay.Replay;
+namespace MetaLlm.Replay.Experiments;
 
 /// <summary>How a replayed router learns (docs/replay-formats.md).</summary>
 internal enum ReplaySetting
