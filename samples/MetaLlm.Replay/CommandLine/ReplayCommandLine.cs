@@ -1,6 +1,6 @@
 using System.Globalization;
 using MetaLlm.Embeddings.Local;
-using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.DatasetReaders;
 using MetaLlm.Replay.Experiments;
 
 namespace MetaLlm.Replay.CommandLine;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.DatasetReaders;
 
 namespace MetaLlm.Replay.Evaluation;
 

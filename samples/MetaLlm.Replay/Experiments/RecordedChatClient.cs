@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.DatasetReaders;
 using Microsoft.Extensions.AI;
 
 namespace MetaLlm.Replay.Experiments;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.DatasetReaders;
 using MetaLlm.Replay.Evaluation;
 using MetaLlm.Replay.Reporting;
 using Microsoft.Extensions.AI;

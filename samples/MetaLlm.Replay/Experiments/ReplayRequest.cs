@@ -1,4 +1,4 @@
-using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.DatasetReaders;
 
 namespace MetaLlm.Replay.Experiments;
 

@@ -1,5 +1,5 @@
 using MetaLlm.Replay.CommandLine;
-using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.DatasetReaders;
 using MetaLlm.Replay.Experiments;
 
 namespace MetaLlm.Replay.Tests.CommandLine;

@@ -1,4 +1,4 @@
-using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.DatasetReaders;
 using MetaLlm.Replay.Evaluation;
 using Microsoft.Extensions.AI;
 

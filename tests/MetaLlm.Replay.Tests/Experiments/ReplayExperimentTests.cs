@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.DatasetReaders;
 using MetaLlm.Replay.Experiments;
 using MetaLlm.Replay.Reporting;
 

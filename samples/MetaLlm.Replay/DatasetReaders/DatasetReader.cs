@@ -1,4 +1,4 @@
-namespace MetaLlm.Replay.Datasets;
+namespace MetaLlm.Replay.DatasetReaders;
 
 /// <summary>Reads any of the replay input formats, detecting which from the extension or the first character.</summary>
 internal static class DatasetReader

@@ -1,4 +1,4 @@
-namespace MetaLlm.Replay.Datasets;
+namespace MetaLlm.Replay.DatasetReaders;
 
 /// <summary>An input file that cannot be replayed: names the file, the line or row, and what is wrong.</summary>
 internal sealed class ReplayDataException : Exception

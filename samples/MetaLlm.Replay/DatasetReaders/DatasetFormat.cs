@@ -1,4 +1,4 @@
-namespace MetaLlm.Replay.Datasets;
+namespace MetaLlm.Replay.DatasetReaders;
 
 /// <summary>The input formats of docs/replay-formats.md.</summary>
 internal enum DatasetFormat

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.AI;
 
-namespace MetaLlm.Replay.Datasets;
+namespace MetaLlm.Replay.DatasetReaders;
 
 /// <summary>
 /// Reads RouterBench's wide CSV: a <c>prompt</c> column, one score column per model named by the model,

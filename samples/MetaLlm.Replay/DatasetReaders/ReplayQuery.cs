@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace MetaLlm.Replay.Datasets;
+namespace MetaLlm.Replay.DatasetReaders;
 
 /// <summary>One recorded request and every model's outcome on it.</summary>
 internal sealed class ReplayQuery

@@ -1,7 +1,7 @@
-using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.DatasetReaders;
 using Microsoft.Extensions.AI;
 
-namespace MetaLlm.Replay.Tests.Datasets;
+namespace MetaLlm.Replay.Tests.DatasetReaders;
 
 public sealed class OutcomesJsonlReaderTests : IDisposable
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace MetaLlm.Replay.Datasets;
+namespace MetaLlm.Replay.DatasetReaders;
 
 /// <summary>
 /// Reads LLMRouter's JSON: an array of <c>{"question": "…", "scores": {model: score}}</c>. Costs come from a price

@@ -1,4 +1,4 @@
-namespace MetaLlm.Replay.Datasets;
+namespace MetaLlm.Replay.DatasetReaders;
 
 /// <summary>The tokens one answer used, as the replayed arm reports them to the router.</summary>
 /// <param name="InputTokens">The input tokens.</param>

@@ -1,4 +1,4 @@
-namespace MetaLlm.Replay.Datasets;
+namespace MetaLlm.Replay.DatasetReaders;
 
 /// <summary>Recorded outcomes of several models on the same queries, as read from one file.</summary>
 internal sealed class ReplayDataset

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace MetaLlm.Replay.Datasets;
+namespace MetaLlm.Replay.DatasetReaders;
 
 /// <summary>
 /// Reads a price file: <c>{"model": {"input": $/1M, "output": $/1M}}</c>, or LLMRouter's <c>llm_candidates.json</c>

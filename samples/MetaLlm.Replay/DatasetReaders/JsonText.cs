@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace MetaLlm.Replay.Datasets;
+namespace MetaLlm.Replay.DatasetReaders;
 
 /// <summary>Parses JSON files and lines, turning syntax errors into <see cref="ReplayDataException"/>s with a line number.</summary>
 internal static class JsonText

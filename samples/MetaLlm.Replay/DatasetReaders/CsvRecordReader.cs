@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MetaLlm.Replay.Datasets;
+namespace MetaLlm.Replay.DatasetReaders;
 
 /// <summary>
 /// Reads RFC 4180 CSV records one at a time: quoted fields may hold commas, doubled quotes and line breaks. Reports

@@ -1,4 +1,4 @@
-namespace MetaLlm.Replay.Datasets;
+namespace MetaLlm.Replay.DatasetReaders;
 
 /// <summary>How one model did on one recorded query.</summary>
 /// <param name="Score">The recorded score in [0, 1].</param>

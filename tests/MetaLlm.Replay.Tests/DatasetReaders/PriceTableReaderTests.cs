@@ -1,6 +1,6 @@
-using MetaLlm.Replay.Datasets;
+using MetaLlm.Replay.DatasetReaders;
 
-namespace MetaLlm.Replay.Tests.Datasets;
+namespace MetaLlm.Replay.Tests.DatasetReaders;
 
 public sealed class PriceTableReaderTests : IDisposable
 {
