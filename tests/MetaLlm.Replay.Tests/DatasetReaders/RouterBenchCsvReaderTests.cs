@@ -41,8 +41,28 @@ public sealed class RouterBenchCsvReaderTests : IDisposable
         dataset.Queries.Single().Outcomes.Single().CostUsd.Should().BeNull();
     }
 
+    [Fact]
+    public void Keeps_backslashes_and_spaces_skips_empty_lines_and_a_byte_order_mark_and_counts_every_line()
+    {
+        string path = _files.Write("bench.csv",
+            "\uFEFFprompt,a,a|total_cost\r\n" +
+            "\r\n" +
+            "\"C:\\temp\\\",1,0.1\r\n" +
+            "\n" +
+            "  two spaces ,0,0.2\n");
+
+        var dataset = RouterBenchCsvReader.Read(path);
+
+        dataset.Arms.Should().Equal("a");
+        dataset.Queries.Select(q => q.Messages.Single().Text).Should().Equal("C:\\temp\\", "  two spaces ");
+        dataset.Queries.Select(q => q.Line).Should().Equal([3, 5], "empty lines are skipped but still counted");
+    }
+
     [Theory]
     [InlineData("prompt,a,a|total_cost\n\"x,1,0.1\n", 2, "never closed")]
+    [InlineData("prompt,a,a|total_cost\nx,1,0.1\n\n\"y\ny\",1,0.1\nab\"c,1,0.1\n", 6, "does not start with '\"'")]
+    [InlineData("prompt,a,a|total_cost\n\"x\"y,1,0.1\n", 2, "text follows the closing")]
+    [InlineData("prompt,\"a,a|total_cost\nx,1,0.1\n", 1, "never closed")]
     [InlineData("prompt,a,a|total_cost\nx,1,0.1\ny,yes,0.1\n", 3, "score 'yes'")]
     [InlineData("prompt,a,a|total_cost\nx,1,0.1\n\"y\ny\",1\n", 3, "2 fields")]
     [InlineData("prompt,a,a|total_cost\nx,1,-3\n", 2, "total_cost '-3'")]
