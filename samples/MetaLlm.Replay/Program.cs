@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MetaLlm.Replay.CommandLine;
-using MetaLlm.Replay.Datasets;
-using MetaLlm.Replay.Replay;
+using MetaLlm.Replay.DatasetReaders;
+using MetaLlm.Replay.Experiments;
 using MetaLlm.Replay.Reporting;
 using Spectre.Console;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using MetaLlm.Embeddings.Local;
-using MetaLlm.Replay.Datasets;
-using MetaLlm.Replay.Replay;
+using MetaLlm.Replay.DatasetReaders;
+using MetaLlm.Replay.Experiments;
 
 namespace MetaLlm.Replay.CommandLine;
 

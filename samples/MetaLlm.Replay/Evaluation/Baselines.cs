@@ -1,5 +1,4 @@
-using MetaLlm.Replay.Datasets;
-using MetaLlm.Replay.Replay;
+using MetaLlm.Replay.DatasetReaders;
 
 namespace MetaLlm.Replay.Evaluation;
 

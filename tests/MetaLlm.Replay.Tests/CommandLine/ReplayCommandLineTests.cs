@@ -1,6 +1,6 @@
 using MetaLlm.Replay.CommandLine;
-using MetaLlm.Replay.Datasets;
-using MetaLlm.Replay.Replay;
+using MetaLlm.Replay.DatasetReaders;
+using MetaLlm.Replay.Experiments;
 
 namespace MetaLlm.Replay.Tests.CommandLine;
 

@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using System.Globalization;
+using MetaLlm.Replay.DatasetReaders;
+using MetaLlm.Replay.Evaluation;
+using MetaLlm.Replay.Reporting;
+using Microsoft.Extensions.AI;
+
+namespace MetaLlm.Replay.Experiments;
+
+/// <summary>Loads the data, replays every policy × setting × λ × seed through the router, and builds the report.</summary>
+internal sealed class ReplayExperiment : IDisposable
+{
+    private readonly ReplayRequest _request;
+
+    private ReplayExperiment(ReplayRequest request, ReplayDataset test, ReplayDataset? train, IReadOnlyList<ReplayQuery> queries, ReplayCostModel costs, IReadOnlyList<ReplaySetting> settings)
+    {
+        _request = request;
+        Test = test;
+        Train = train;
+        Queries = queries;
+        Costs = costs;
+        Settings = settings;
+    }
+
+    public ReplayDataset Test { get; }
+
+    public ReplayDataset? Train { get; }
+
+    /// <summary>Gets the evaluated queries (the test file, or the first <see cref="ReplayRequest.Queries"/> of it, cycled).</summary>
+    public IReadOnlyList<ReplayQuery> Queries { get; }
+
+    public ReplayCostModel Costs { get; }
+
+    public IReadOnlyList<ReplaySetting> Settings { get; }
+
+    /// <summary>Gets the number of replays <see cref="RunAsync"/> performs.</summary>
+    public int RunCount => Plan().Count * _request.Seeds;
+
+    /// <summary>Reads and checks every input; throws <see cref="ReplayDataException"/> or <see cref="ArgumentException"/> on bad input.</summary>
+    public static ReplayExperiment Load(ReplayRequest request)
+    {
+        if (request.Seeds < 1)
+        {
+            throw new ArgumentException($"--seeds must be at least 1, but was {request.Seeds}.");
+        }
+
+        if (request.Lambdas.Count == 0 || request.Lambdas.Any(l => !(l >= 0) || double.IsInfinity(l)))
+        {
+            throw new ArgumentException("--lambdas must list finite, non-negative cost weights.");
+        }
+
+        if (request.Policies.Count == 0)
+        {
+            throw new ArgumentException("--policies must name at least one policy.");
+        }
+
+        // Bad featurizer settings are reported before any file is read, not halfway through the replays.
+        ReplayFeatures.Validate(request.Tuning, request.EmbeddingCachePath);
+        var test = DatasetReader.Read(request.TestPath, request.Format);
+        var train = request.TrainPath is null ? null : DatasetReader.Read(request.TrainPath, request.Format);
+        if (train is not null && !train.Arms.Order(StringComparer.Ordinal).SequenceEqual(test.Arms.Order(StringComparer.Ordinal), StringComparer.Ordinal))
+        {
+            var onlyTest = test.Arms.Except(train.Arms).ToList();
+            var onlyTrain = train.Arms.Except(test.Arms).ToList();
+            throw new ReplayDataException(
+                train.Path,
+                null,
+                $"its models differ from the test file {test.Path}: only in test: [{string.Join(", ", onlyTest)}]; only in train: [{string.Join(", ", onlyTrain)}].");
+        }
+
+        if (train is not null)
+        {
+            train = Reorder(train, test.Arms);
+        }
+
+        var prices = request.PricesPath is null ? null : PriceTableReader.Read(request.PricesPath);
+        var costs = ReplayCostModel.Apply(test.Arms, test, train, prices, request.PricesPath, request.Tuning.AssumedOutputTokens);
+
+        var settings = request.Settings ?? (train is null ? [ReplaySetting.Online] : [ReplaySetting.Offline, ReplaySetting.Online, ReplaySetting.OnlineWarm]);
+        if (train is null && settings.Any(s => s.UsesTraining()))
+        {
+            throw new ArgumentException("The offline and online-warm settings need training data: give --train PATH, or use --settings online.");
+        }
+
+        IReadOnlyList<ReplayQuery> queries = request.Queries is int n
+            ? [.. Enumerable.Range(0, n).Select(i => test.Queries[i % test.Queries.Count])]
+            : test.Queries;
+        if (queries.Count == 0)
+        {
+            throw new ArgumentException("--queries must be at least 1.");
+        }
+
+        return new ReplayExperiment(request, test, train, queries, costs, settings);
+    }
+
+    /// <summary>Gets the number of distinct prompts to embed before replaying (0 for the hashing featurizer).</summary>
+    public int TextsToEmbed => _request.Tuning.Featurizer == ReplayFeaturizerKind.Hashing
+        ? 0
+        : ReplayFeatures.DistinctRoutingTexts(AllRequests()).Count;
+
+    /// <summary>Gets the prepared features, or <see langword="null"/> before <see cref="RunAsync"/> or <see cref="PrepareFeaturesAsync"/>.</summary>
+    public ReplayFeatures? Features { get; private set; }
+
+    /// <summary>
+    /// Featurizes every test and training query once (for MiniLM: embeds each distinct prompt, reading and saving the
+    /// embedding cache). <see cref="RunAsync"/> does this itself when it has not been done.
+    /// </summary>
+    /// <param name="embeddingProgress">Called with (texts done, distinct texts) while embedding.</param>
+    /// <param name="cancellationToken">Cancels the embedding.</param>
+    public async Task<ReplayFeatures> PrepareFeaturesAsync(Action<int, int>? embeddingProgress = null, CancellationToken cancellationToken = default)
+    {
+        return Features ??= await ReplayFeatures.PrepareAsync(_request.Tuning, AllRequests(), _request.EmbeddingCachePath, embeddingProgress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Replays everything, reporting each finished replay through <paramref name="progress"/>.</summary>
+    public async Task<ReplayReport> RunAsync(Action<ReplayRunResult>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var tuning = _request.Tuning;
+        var features = await PrepareFeaturesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        var featurizer = features.Featurizer;
+        var runner = new ReplayRunner(Test.Arms, Costs, Queries, Train?.Queries, featurizer, tuning);
+
+        // Learning settings need a fresh router per seed; offline ones share one fitted router across seeds. The
+        // dearest jobs (with a warm start) go first so the cores stay busy to the end.
+        var jobs = Plan()
+            .SelectMany(p => p.Setting.Learns()
+                ? Enumerable.Range(0, _request.Seeds).Select(seed => (p.Policy, p.Setting, p.Lambda, Seeds: (int[])[seed]))
+                : [(p.Policy, p.Setting, p.Lambda, Seeds: Enumerable.Range(0, _request.Seeds).ToArray())])
+            .OrderByDescending(j => j.Setting.UsesTraining())
+            .ToList();
+        var results = new IReadOnlyList<ReplayRunResult>[jobs.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, jobs.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _request.MaxParallelism), CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var job = jobs[i];
+                results[i] = await runner.RunAsync(job.Policy, job.Setting, job.Lambda, job.Seeds, progress, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+
+        var report = BuildReport([.. results.SelectMany(r => r)], featurizer);
+        report.ElapsedSeconds = Math.Round((clock.Elapsed + features.Elapsed).TotalSeconds, 2);
+        report.FeaturizingSeconds = Math.Round(features.Elapsed.TotalSeconds, 2);
+        return report;
+    }
+
+    /// <summary>Releases the embedding model, if one was loaded.</summary>
+    public void Dispose() => Features?.Dispose();
+
+    /// <summary>Every distinct message list the replays route or train on.</summary>
+    private IReadOnlyCollection<IReadOnlyList<ChatMessage>> AllRequests() =>
+        [.. Queries.Select(q => q.Messages).Concat(Train?.Queries.Select(q => q.Messages) ?? []).Distinct(ReferenceEqualityComparer.Instance).Cast<IReadOnlyList<ChatMessage>>()];
+
+    private List<(ReplayPolicy Policy, ReplaySetting Setting, double Lambda)> Plan() =>
+        [.. from policy in _request.Policies
+            from setting in Settings
+            where setting.UsesTraining() || !policy.NeedsTraining
+            from lambda in _request.Lambdas
+            select (policy, setting, lambda)];
+
+    private ReplayReport BuildReport(ReplayRunResult[] results, IRequestFeaturizer featurizer)
+    {
+        var arms = Test.Arms;
+        var baselines = Baselines.Compute(Queries, Costs);
+        var points = results
+            .GroupBy(r => (r.Policy, r.Setting, r.Lambda))
+            .Select(g => Aggregate(g.Key.Policy, g.Key.Setting, g.Key.Lambda, [.. g], arms))
+            .ToList();
+        var routerPoints = points.Select(p => new CostAccuracyPoint(p.CostPerQuery, p.Accuracy)).ToList();
+        var singles = arms.Select((a, i) => new SingleModelResult(a, baselines.Singles[i].Accuracy, baselines.Singles[i].Cost)).ToList();
+        var bestSingle = singles.OrderByDescending(s => s.Accuracy).ThenBy(s => s.CostPerQuery).First();
+        var routerFrontier = new CostAccuracyFrontier(baselines.Singles.Concat(routerPoints));
+
+        return new ReplayReport
+        {
+            Dataset = _request.DatasetName ?? Test.Name,
+            Queries = Queries.Count,
+            Arms = arms,
+            Singles = singles,
+            Oracle = new BaselineResult(baselines.Oracle.Accuracy, baselines.Oracle.Cost),
+            Points = points,
+            Aiq = new AiqResult(baselines.Aiq(routerPoints), baselines.Aiq([]), baselines.Aiq([baselines.Oracle])),
+            Featurizer = featurizer.Name,
+            TrainDataset = Train is null ? null : _request.TrainDatasetName ?? Train.Name,
+            TrainQueries = Train?.Queries.Count ?? 0,
+            Random = new BaselineResult(baselines.Random.Accuracy, baselines.Random.Cost),
+            CostEstimate = Costs.Description,
+            CostReferenceUsd = Costs.CostReferenceUsd,
+            LambdaUnits = Costs.CostReferenceUsd is { } reference
+                ? string.Create(CultureInfo.InvariantCulture, $"MetaLlmRouterOptions.CostWeight with CostReferenceUsd = {reference}: reward = score − λ·cost/{reference}$")
+                : "MetaLlmRouterOptions.CostWeight with the default normalisation: reward = score − λ·cost/(what the dearest arm would charge for the same tokens); unitless",
+            Tuning = _request.Tuning.ToResult(featurizer.Dimension),
+            AiqByPolicy = [.. points
+                .GroupBy(p => (p.Policy, p.Setting))
+                .Select(g => new PolicyAiqResult(g.Key.Policy, g.Key.Setting, baselines.Aiq(g.Select(p => new CostAccuracyPoint(p.CostPerQuery, p.Accuracy)))))],
+            BestSingle = bestSingle,
+            AtBestSingleBudget = points.Where(p => p.CostPerQuery <= bestSingle.CostPerQuery).OrderByDescending(p => p.Accuracy).ThenBy(p => p.CostPerQuery).FirstOrDefault(),
+            CheapestMatchingBestSingle = points.Where(p => p.Accuracy >= bestSingle.Accuracy).OrderBy(p => p.CostPerQuery).FirstOrDefault(),
+            ZeroRouterFrontier = [.. baselines.ZeroRouter.Vertices.Select(v => new BaselineResult(v.Accuracy, v.Cost))],
+            RouterFrontier = [.. routerFrontier.Vertices.Select(v => new BaselineResult(v.Accuracy, v.Cost))],
+        };
+    }
+
+    private static RouterPointResult Aggregate(string policy, ReplaySetting setting, double lambda, List<ReplayRunResult> runs, IReadOnlyList<string> arms) => new()
+    {
+        Policy = policy,
+        Setting = setting.ToName(),
+        Lambda = lambda,
+        Seeds = runs.Count,
+        Accuracy = runs.Average(r => r.Accuracy),
+        AccuracyStd = SampleStd(runs.Select(r => r.Accuracy)),
+        CostPerQuery = runs.Average(r => r.CostPerQuery),
+        CostPerQueryStd = SampleStd(runs.Select(r => r.CostPerQuery)),
+        MeanReward = runs.Average(r => r.MeanReward),
+        RegretVsOracle = runs.Average(r => r.RegretVsOracle),
+        ArmShares = arms.Select((a, i) => (a, share: runs.Average(r => r.ArmShares[i]))).ToDictionary(p => p.a, p => p.share, StringComparer.Ordinal),
+    };
+
+    private static double SampleStd(IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        if (list.Count < 2)
+        {
+            return 0;
+        }
+
+        double mean = list.Average();
+        return Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / (list.Count - 1));
+    }
+
+    // The policy numbers arms in the test file's order; the training file must speak of them in the same order.
+    private static ReplayDataset Reorder(ReplayDataset train, IReadOnlyList<string> arms)
+    {
+        if (train.Arms.SequenceEqual(arms, StringComparer.Ordinal))
+        {
+            return train;
+        }
+
+        var map = arms.Select(a => train.Arms.ToList().IndexOf(a)).ToArray();
+        var queries = train.Queries.Select(q => new ReplayQuery(q.Id, q.Line, q.Messages, [.. map.Select(i => q.Outcomes[i])])).ToList();
+        return new ReplayDataset(train.Name, train.Path, arms, queries);
+    }
+}

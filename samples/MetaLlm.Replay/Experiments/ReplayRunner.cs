@@ -1,0 +1,135 @@
+using MetaLlm.Replay.DatasetReaders;
+using MetaLlm.Replay.Evaluation;
+using Microsoft.Extensions.AI;
+
+namespace MetaLlm.Replay.Experiments;
+
+/// <summary>
+/// Replays recorded queries through a real <see cref="MetaLlmRouter"/>: each model is a <see cref="RecordedChatClient"/>
+/// arm, the router chooses and computes the cost, and the recorded score goes back through
+/// <see cref="MetaLlmRouter.RecordFeedback"/>.
+/// </summary>
+internal sealed class ReplayRunner
+{
+    private readonly RouterArm[] _arms;
+    private readonly Dictionary<string, int> _armIndex;
+    private readonly IReadOnlyList<ReplayQuery> _test;
+    private readonly IReadOnlyList<WarmStartExample> _warmStart;
+    private readonly ReplayCostModel _costs;
+    private readonly IRequestFeaturizer _featurizer;
+    private readonly ReplayTuning _tuning;
+
+    public ReplayRunner(IReadOnlyList<string> arms, ReplayCostModel costs, IReadOnlyList<ReplayQuery> test, IReadOnlyList<ReplayQuery>? train, IRequestFeaturizer featurizer, ReplayTuning tuning)
+    {
+        _arms = [.. arms.Select((name, i) => new RouterArm(name, new RecordedChatClient(i, name), costs.Pricing[i]))];
+        _armIndex = arms.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        _test = test;
+        _costs = costs;
+        _featurizer = featurizer;
+        _tuning = tuning;
+        _warmStart = train is null ? [] : [.. train.Select(q => ToWarmStartExample(arms, q))];
+    }
+
+    /// <summary>Gets the arms every replayed router routes among.</summary>
+    public IReadOnlyList<RouterArm> Arms => _arms;
+
+    /// <summary>Gets whether training data is available for the offline and online-warm settings.</summary>
+    public bool HasTraining => _warmStart.Count > 0;
+
+    /// <summary>
+    /// Builds a router, warm-starts it when the setting uses training data, and replays the test queries once per seed,
+    /// each time in that seed's shuffled order.
+    /// </summary>
+    /// <remarks>
+    /// A router that learns must start afresh for every order, so learning settings take one seed per call. An offline
+    /// router never changes while evaluating, so one fitted router replays all the seeds' orders: fitting it again
+    /// would give the same model.
+    /// </remarks>
+    public async Task<IReadOnlyList<ReplayRunResult>> RunAsync(
+        ReplayPolicy policy, ReplaySetting setting, double lambda, IReadOnlyList<int> seeds, Action<ReplayRunResult>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (seeds.Count == 0 || (setting.Learns() && seeds.Count != 1))
+        {
+            throw new ArgumentException("A learning router replays exactly one seed per call; an offline one at least one.", nameof(seeds));
+        }
+
+        var options = policy.CreateOptions(_tuning, setting, lambda, seeds[0], _costs.CostReferenceUsd, _test.Count * seeds.Count);
+        using var router = new MetaLlmRouter(_arms, options, featurizer: _featurizer);
+        if (setting.UsesTraining())
+        {
+            await router.WarmStartAsync(_warmStart, cancellationToken).ConfigureAwait(false);
+        }
+
+        var results = new List<ReplayRunResult>(seeds.Count);
+        foreach (int seed in seeds)
+        {
+            var result = await ReplayAsync(router, policy, setting, lambda, seed, cancellationToken).ConfigureAwait(false);
+            progress?.Invoke(result);
+            results.Add(result);
+        }
+
+        return results;
+    }
+
+    private async Task<ReplayRunResult> ReplayAsync(MetaLlmRouter router, ReplayPolicy policy, ReplaySetting setting, double lambda, int seed, CancellationToken cancellationToken)
+    {
+        int[] order = Shuffle(_test.Count, seed);
+        var picks = new int[_arms.Length];
+        double score = 0, reward = 0, regret = 0;
+        decimal cost = 0;
+        foreach (int index in order)
+        {
+            var query = _test[index];
+            var response = await router.GetResponseAsync(query.Messages, query.Options, cancellationToken).ConfigureAwait(false);
+            int arm = _armIndex[response.GetArmName()!];
+            double armScore = query.Outcomes[arm].Score;
+            decimal armCost = response.GetCostUsd() ?? throw new InvalidOperationException($"The router computed no cost for arm '{_arms[arm].Name}'.");
+            double armReward = setting.Learns()
+                ? router.RecordFeedback(response.GetDecisionId()!, armScore).Reward
+                : armScore - (lambda * _costs.Normalize(armCost, query.Usage[arm]));
+
+            picks[arm]++;
+            score += armScore;
+            cost += armCost;
+            reward += armReward;
+            regret += BestReward(query, lambda) - armReward;
+        }
+
+        int n = _test.Count;
+        return new ReplayRunResult(policy.Name, setting, lambda, seed, score / n, (double)(cost / n), reward / n, regret, [.. picks.Select(p => (double)p / n)]);
+    }
+
+    internal static int[] Shuffle(int count, int seed)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        new Random(seed).Shuffle(order);
+        return order;
+    }
+
+    private double BestReward(ReplayQuery query, double lambda)
+    {
+        double best = double.NegativeInfinity;
+        for (int arm = 0; arm < _arms.Length; arm++)
+        {
+            var usage = query.Usage[arm];
+            double value = query.Outcomes[arm].Score - (lambda * _costs.Normalize(_costs.Cost(arm, usage), usage));
+            best = Math.Max(best, value);
+        }
+
+        return best;
+    }
+
+    private static WarmStartExample ToWarmStartExample(IReadOnlyList<string> arms, ReplayQuery query)
+    {
+        var outcomes = new Dictionary<string, ArmOutcome>(arms.Count, StringComparer.Ordinal);
+        for (int arm = 0; arm < arms.Count; arm++)
+        {
+            var usage = query.Usage[arm];
+            outcomes[arms[arm]] = new ArmOutcome(
+                query.Outcomes[arm].Score,
+                new UsageDetails { InputTokenCount = usage.InputTokens, OutputTokenCount = usage.OutputTokens });
+        }
+
+        return new WarmStartExample(query.Messages, outcomes);
+    }
+}

@@ -1,0 +1,65 @@
+using MetaLlm.Replay.Reporting;
+
+namespace MetaLlm.Replay.Experiments;
+
+/// <summary>The hyper-parameters every replayed router is built with.</summary>
+internal sealed record ReplayTuning
+{
+    /// <summary>Gets LinUCB's α (MetaLlmRouterOptions.Exploration for linucb).</summary>
+    public double Alpha { get; init; } = 0.1;
+
+    /// <summary>Gets Thompson sampling's posterior scale (MetaLlmRouterOptions.Exploration for thompson).</summary>
+    public double PosteriorScale { get; init; } = 0.1;
+
+    /// <summary>Gets ε of epsilon-greedy.</summary>
+    public double Epsilon { get; init; } = 0.02;
+
+    /// <summary>Gets the ridge penalty of every arm's model.</summary>
+    public double Regularization { get; init; } = 20;
+
+    /// <summary>
+    /// Gets the ridge penalty in the online setting, which starts with no data: a penalty sized for thousands of
+    /// warm-start examples would drown the first hundreds of rewards and lock the router onto its first choice.
+    /// </summary>
+    public double ColdStartRegularization { get; init; } = 1.0;
+
+    /// <summary>Gets the exploration weight (LinUCB's α, Thompson's posterior scale) in the online setting, which has no warm start to lean on.</summary>
+    public double ColdStartExploration { get; init; } = 0.5;
+
+    /// <summary>
+    /// Gets the featurizer every router routes on. MiniLM is the default because it routes better on dcrouter with every
+    /// warm-started policy (README); hashing needs no model and replays several times faster.
+    /// </summary>
+    public ReplayFeaturizerKind Featurizer { get; init; } = ReplayFeaturizerKind.MiniLm;
+
+    /// <summary>Gets how many tokens of a routing text MiniLM reads (the package's default, 256).</summary>
+    public int EmbeddingMaxTokens { get; init; } = 256;
+
+    /// <summary>Gets the dimension of the hashing featurizer, bias included.</summary>
+    public int FeatureDimension { get; init; } = 128;
+
+    /// <summary>Gets the hashing featurizer's share of weight on words (the rest goes to character trigrams).</summary>
+    public double WordWeight { get; init; } = 0.5;
+
+    /// <summary>Gets the answer length assumed when a file records no output tokens.</summary>
+    public int AssumedOutputTokens { get; init; } = 200;
+
+    /// <summary>Describes these hyper-parameters for the report; settings of the featurizer not used are left out.</summary>
+    /// <param name="featureDimension">The featurizer's dimension, bias included.</param>
+    public TuningResult ToResult(int featureDimension)
+    {
+        bool hashing = Featurizer == ReplayFeaturizerKind.Hashing;
+        return new(
+            Alpha,
+            PosteriorScale,
+            Epsilon,
+            Regularization,
+            ColdStartRegularization,
+            ColdStartExploration,
+            Featurizer.ToName(),
+            featureDimension,
+            hashing ? WordWeight : null,
+            hashing ? null : EmbeddingMaxTokens,
+            AssumedOutputTokens);
+    }
+}
