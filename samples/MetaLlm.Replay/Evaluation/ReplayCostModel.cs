@@ -28,14 +28,11 @@ internal sealed class ReplayCostModel
     /// <summary>The price of one nano-dollar "token": $0.001 per million.</summary>
     private const decimal NanoDollarPricePerMillion = 0.001m;
 
-    private readonly ModelPricing _ceiling;
-
     private ReplayCostModel(IReadOnlyList<ModelPricing> pricing, decimal? costReferenceUsd, string description)
     {
         Pricing = pricing;
         CostReferenceUsd = costReferenceUsd;
         Description = description;
-        _ceiling = new ModelPricing(pricing.Max(p => p.InputPerMillionTokens), pricing.Max(p => p.OutputPerMillionTokens));
     }
 
     /// <summary>Gets the price each arm charges, in arm order.</summary>
@@ -140,16 +137,4 @@ internal sealed class ReplayCostModel
 
     /// <summary>The dollars an arm charges for an answer, computed as the router does.</summary>
     public decimal Cost(int arm, TokenUsage usage) => Pricing[arm].ComputeCost(usage.InputTokens, usage.OutputTokens);
-
-    /// <summary>The router's normalised cost (see MetaLlm's cost normaliser), for rewards of decisions that get no feedback.</summary>
-    public double Normalize(decimal cost, TokenUsage usage)
-    {
-        if (CostReferenceUsd is { } reference)
-        {
-            return (double)(cost / reference);
-        }
-
-        decimal ceiling = _ceiling.ComputeCost(usage.InputTokens, usage.OutputTokens);
-        return ceiling > 0 ? (double)(cost / ceiling) : 0;
-    }
 }

@@ -86,13 +86,13 @@ internal sealed class ReplayRunner
             decimal armCost = response.GetCostUsd() ?? throw new InvalidOperationException($"The router computed no cost for arm '{_arms[arm].Name}'.");
             double armReward = setting.Learns()
                 ? router.RecordFeedback(response.GetDecisionId()!, armScore).Reward
-                : armScore - (lambda * _costs.Normalize(armCost, query.Usage[arm]));
+                : router.EvaluateOutcome(_arms[arm].Name, Outcome(query, arm)).Reward;
 
             picks[arm]++;
             score += armScore;
             cost += armCost;
             reward += armReward;
-            regret += BestReward(query, lambda) - armReward;
+            regret += BestReward(router, query) - armReward;
         }
 
         int n = _test.Count;
@@ -106,18 +106,20 @@ internal sealed class ReplayRunner
         return order;
     }
 
-    private double BestReward(ReplayQuery query, double lambda)
+    // The router's own reward function prices every arm's recorded outcome: no second copy of the cost rule here.
+    private double BestReward(MetaLlmRouter router, ReplayQuery query)
     {
         double best = double.NegativeInfinity;
         for (int arm = 0; arm < _arms.Length; arm++)
         {
-            var usage = query.Usage[arm];
-            double value = query.Outcomes[arm].Score - (lambda * _costs.Normalize(_costs.Cost(arm, usage), usage));
-            best = Math.Max(best, value);
+            best = Math.Max(best, router.EvaluateOutcome(_arms[arm].Name, Outcome(query, arm)).Reward);
         }
 
         return best;
     }
+
+    private static ArmOutcome Outcome(ReplayQuery query, int arm) =>
+        new(query.Outcomes[arm].Score, new UsageDetails { InputTokenCount = query.Usage[arm].InputTokens, OutputTokenCount = query.Usage[arm].OutputTokens });
 
     private static WarmStartExample ToWarmStartExample(IReadOnlyList<string> arms, ReplayQuery query)
     {

@@ -12,25 +12,27 @@ public static class RoutingText
     /// <param name="messages">The request's messages.</param>
     /// <param name="options">The request's options, or <see langword="null"/>.</param>
     /// <param name="includeInstructions">Whether system messages and instructions are part of the routing text.</param>
-    /// <returns>The routing text; empty when the request has no user text.</returns>
+    /// <returns>
+    /// The routing text; empty when the request has no user message (a system prompt alone is routing text only with
+    /// <paramref name="includeInstructions"/>).
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
     public static string Extract(IEnumerable<ChatMessage> messages, ChatOptions? options = null, bool includeInstructions = false)
     {
         ArgumentNullException.ThrowIfNull(messages);
 
-        // The last user message is what the model must answer now, so it says most about which model can.
+        // The last user message is what the model must answer now, so it says most about which model can. Without
+        // one there is no question: system, assistant and tool messages never stand in for it.
         ChatMessage? lastUser = null;
-        ChatMessage? last = null;
         foreach (var message in messages)
         {
-            last = message;
             if (message.Role == ChatRole.User)
             {
                 lastUser = message;
             }
         }
 
-        string question = (lastUser ?? last)?.Text ?? string.Empty;
+        string question = lastUser?.Text ?? string.Empty;
         if (!includeInstructions)
         {
             return question;
@@ -50,7 +52,11 @@ public static class RoutingText
             }
         }
 
-        parts.Add(question);
+        if (question.Length > 0)
+        {
+            parts.Add(question);
+        }
+
         return string.Join('\n', parts);
     }
 }

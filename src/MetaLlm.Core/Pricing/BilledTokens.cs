@@ -95,7 +95,7 @@ public readonly record struct BilledTokens(long UncachedInput, long CachedInput,
 
         if (cached > input - writes)
         {
-            throw new ArgumentOutOfRangeException(nameof(usage), $"The usage reports {cached} cached and {writes} cache-write input tokens, more than its {input} input tokens ({nameof(UsageDetails.InputTokenCount)}), which include them.");
+            throw new ArgumentOutOfRangeException(nameof(usage), $"The usage's {nameof(UsageDetails.CachedInputTokenCount)} ({cached}) plus {nameof(UsageDetails.AdditionalCounts)}[\"{CacheWriteCountKey}\"] ({writes}) exceed its {nameof(UsageDetails.InputTokenCount)} ({input}), which includes them.");
         }
 
         long output = usage.OutputTokenCount is { } reported

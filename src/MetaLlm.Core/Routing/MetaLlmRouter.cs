@@ -225,6 +225,7 @@ public sealed class MetaLlmRouter : IChatClient
     /// The decision already has feedback, its answer is still under way (a stream not yet finished), its arm failed,
     /// its request was cancelled, or its cost is unknown.
     /// </exception>
+    /// <exception cref="OverflowException">The cost of the usage at the arm's prices exceeds the range of <see cref="decimal"/>.</exception>
     /// <exception cref="ObjectDisposedException">The router is disposed.</exception>
     /// <remarks>Nothing is learned and the decision stays as it was when an exception is thrown.</remarks>
     public RecordedFeedback RecordFeedback(string decisionId, double score, UsageDetails? usage = null)

@@ -164,6 +164,20 @@ public class DependencyInjectionTests
     }
 
     [Fact]
+    public void A_feature_dimension_too_large_for_the_policy_fails_validation_at_start_up()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MetaLlm:FeatureDimension"] = "1048576" }).Build();
+        var services = new ServiceCollection();
+        services.AddMetaLlmRouter(configuration.GetSection("MetaLlm"), b => b.AddArm("only", TestChatClient.Answering("x", 1, 1), Price(1, 1)));
+        using var provider = services.BuildServiceProvider();
+
+        // d² overflowed int inside the policy before; now start-up names the option and its range.
+        provider.Invoking(p => p.GetRequiredService<IStartupValidator>().Validate()).Should().Throw<OptionsValidationException>()
+            .Which.Failures.Should().ContainSingle().Which.Should().Contain("FeatureDimension").And.Contain("4096");
+        FluentActions.Invoking(() => new LinUcbPolicy(2, 1_048_576)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("dimension");
+    }
+
+    [Fact]
     public void Keyed_routers_bind_their_own_configuration()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

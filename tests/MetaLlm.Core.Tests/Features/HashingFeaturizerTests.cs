@@ -123,7 +123,16 @@ public class HashingFeaturizerTests
         await withInstructions.FeaturizeAsync(messages, options, x);
         x.Should().Equal(Features(withInstructions, "Answer briefly.\nYou are a lawyer.\nsecond question"));
         RoutingText.Extract(messages, options, includeInstructions: true).Should().Be("Answer briefly.\nYou are a lawyer.\nsecond question");
-        RoutingText.Extract([new ChatMessage(ChatRole.Assistant, "only an assistant turn")]).Should().Be("only an assistant turn");
+        RoutingText.Extract([new ChatMessage(ChatRole.Assistant, "only an assistant turn")]).Should().BeEmpty("there is no user message");
+    }
+
+    [Fact]
+    public void Without_a_user_message_the_system_prompt_is_not_the_routing_text()
+    {
+        ChatMessage[] messages = [new(ChatRole.System, "You are a terse assistant."), new(ChatRole.Assistant, "Hello.")];
+
+        RoutingText.Extract(messages).Should().BeEmpty("RoutingText documents the last user message, and there is none");
+        RoutingText.Extract(messages, includeInstructions: true).Should().Be("You are a terse assistant.", "instructions count only when asked for");
     }
 
     [Fact]

@@ -135,6 +135,28 @@ public class RouterStreamingTests
         options.MaxOutputTokens.Should().Be(5);
     }
 
+    [Fact]
+    public async Task Feedback_mid_stream_is_refused_even_after_a_partial_usage_update()
+    {
+        var gate = new TaskCompletionSource();
+        var client = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, _) => PartialUsageThenMore(gate.Task) };
+        using var router = SingleArm(client, Price(1m, 1m));
+        await using var updates = router.GetStreamingResponseAsync(Ask("hi")).GetAsyncEnumerator();
+
+        (await updates.MoveNextAsync()).Should().BeTrue();
+        string id = (string)updates.Current.AdditionalProperties![MetaLlmPropertyNames.DecisionId]!;
+        updates.Current.AdditionalProperties![MetaLlmPropertyNames.CostUsd].Should().Be(3m / 1_000_000m, "the cost so far is shown");
+        router.Invoking(r => r.RecordFeedback(id, 1.0)).Should().Throw<InvalidOperationException>().WithMessage("*still waiting for its answer*");
+        router.Invoking(r => r.RecordFeedback(id, 1.0, new UsageDetails { InputTokenCount = 3 })).Should().Throw<InvalidOperationException>().WithMessage("*still waiting*");
+
+        gate.SetResult();
+        while (await updates.MoveNextAsync())
+        {
+        }
+
+        router.RecordFeedback(id, 1.0).CostUsd.Should().Be(10m / 1_000_000m, "the whole stream's usage is learned, not the partial one");
+    }
+
     internal static MetaLlmRouter SingleArm(IChatClient client, ModelPricing price) =>
         new([new RouterArm("only", client, price)], new() { FeatureDimension = 8, LinUcb = { Seed = 1 } });
 
@@ -165,6 +187,14 @@ public class RouterStreamingTests
             await Task.Yield();
             yield return update;
         }
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> PartialUsageThenMore(Task gate)
+    {
+        yield return Usage(input: 3, output: 0);
+        await gate;
+        yield return Text("rest");
+        yield return Usage(input: 0, output: 7);
     }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> Gated(Task gate)
