@@ -31,7 +31,10 @@ public static class AnthropicArm
         return new RouterArm(options?.ArmName ?? model, CreateChatClient(model, apiKey, options), price);
     }
 
-    /// <summary>Creates the chat client of a Claude arm, with errors as <see cref="ProviderException"/>s and SDK retries off.</summary>
+    /// <summary>
+    /// Creates the chat client of a Claude arm, with errors as <see cref="ProviderException"/>s, SDK retries off, and
+    /// cache writes for the one-hour lifetime counted apart (<see cref="BilledTokens.LongCacheWriteCountKey"/>).
+    /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="apiKey">The API key.</param>
     /// <param name="options">Endpoint, limits, timeout and HTTP settings, or <see langword="null"/>.</param>
@@ -55,7 +58,8 @@ public static class AnthropicArm
             clientOptions = clientOptions with { BaseUrl = options.Endpoint.ToString().TrimEnd('/') };
         }
 
-        var chatClient = new AnthropicClient(clientOptions).AsIChatClient(model, options.MaxOutputTokens);
+        // The SDK's usage does not split cache writes by lifetime; the wrapper reads the one-hour part from the raw usage.
+        var chatClient = new AnthropicCacheUsageChatClient(new AnthropicClient(clientOptions).AsIChatClient(model, options.MaxOutputTokens));
         var timeProvider = options.TimeProvider ?? TimeProvider.System;
         return new ProviderErrorChatClient(chatClient, ProviderName, model, ex => Translate(ex, model), options.Timeout, timeProvider);
     }

@@ -16,7 +16,27 @@ internal static class BedrockConverseResponse
         _ => new ChatFinishReason(stopReason),
     };
 
-    /// <summary>Reads <c>usage</c>; throws <see cref="JsonException"/> when it is not an object of numbers.</summary>
+    /// <summary>
+    /// Reads <c>usage</c> (a Converse <c>TokenUsage</c>, in a response or a stream's <c>metadata</c> event) into
+    /// Microsoft.Extensions.AI's convention; throws <see cref="JsonException"/> when it is not an object of counts.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Converse's <c>inputTokens</c> counts only the input neither read from nor written to the prompt cache; cache
+    /// reads (<c>cacheReadInputTokens</c>) and writes (<c>cacheWriteInputTokens</c>) are reported beside it, and
+    /// <c>totalTokens</c> is the sum of all four counts. Microsoft.Extensions.AI counts cached input and cache writes
+    /// inside <see cref="UsageDetails.InputTokenCount"/>, so the input count here is
+    /// <c>inputTokens + cacheReadInputTokens + cacheWriteInputTokens</c>, the cache reads are
+    /// <see cref="UsageDetails.CachedInputTokenCount"/>, and the cache writes go to
+    /// <see cref="UsageDetails.AdditionalCounts"/> under <see cref="BilledTokens.CacheWriteCountKey"/>.
+    /// </para>
+    /// <para>
+    /// <c>cacheDetails</c> splits the writes by lifetime (<c>{"inputTokens": n, "ttl": "5m" | "1h"}</c>); the one-hour
+    /// part goes under <see cref="BilledTokens.LongCacheWriteCountKey"/>, to be billed at the one-hour write price. A
+    /// lifetime other than <c>1h</c> is billed as a short write. When <c>cacheWriteInputTokens</c> is absent, the
+    /// writes are the sum of <c>cacheDetails</c>.
+    /// </para>
+    /// </remarks>
     public static UsageDetails? Usage(JsonElement parent)
     {
         if (!parent.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
@@ -24,15 +44,25 @@ internal static class BedrockConverseResponse
             return null;
         }
 
+        long? input = Int(usage, "inputTokens");
+        long? cacheReads = Int(usage, "cacheReadInputTokens");
+        long? cacheWrites = Int(usage, "cacheWriteInputTokens");
+        (long? detailedWrites, long longWrites) = CacheDetails(usage);
+        cacheWrites ??= detailedWrites;
         var details = new UsageDetails
         {
-            InputTokenCount = Int(usage, "inputTokens"),
+            InputTokenCount = cacheReads is null && cacheWrites is null ? input : Sum(input ?? 0, cacheReads ?? 0, cacheWrites ?? 0),
+            CachedInputTokenCount = cacheReads,
             OutputTokenCount = Int(usage, "outputTokens"),
             TotalTokenCount = Int(usage, "totalTokens"),
         };
-        if (Int(usage, "cacheReadInputTokens") is { } cached)
+        if (cacheWrites is { } writes)
         {
-            details.CachedInputTokenCount = cached;
+            details.AdditionalCounts = new() { [BilledTokens.CacheWriteCountKey] = writes };
+            if (longWrites > 0)
+            {
+                details.AdditionalCounts[BilledTokens.LongCacheWriteCountKey] = longWrites;
+            }
         }
 
         return details;
@@ -99,7 +129,52 @@ internal static class BedrockConverseResponse
         }
     }
 
-    private static long? Int(JsonElement element, string name)
+    /// <summary>Reads <c>usage.cacheDetails</c>: the sum of its writes (or <see langword="null"/> when absent) and the one-hour part.</summary>
+    private static (long? Writes, long LongWrites) CacheDetails(JsonElement usage)
+    {
+        if (!usage.TryGetProperty("cacheDetails", out var details) || details.ValueKind == JsonValueKind.Null)
+        {
+            return (null, 0);
+        }
+
+        if (details.ValueKind != JsonValueKind.Array)
+        {
+            throw new JsonException("usage.cacheDetails is not an array.");
+        }
+
+        long writes = 0;
+        long longWrites = 0;
+        foreach (var detail in details.EnumerateArray())
+        {
+            if (detail.ValueKind != JsonValueKind.Object || Int(detail, "inputTokens", "usage.cacheDetails[].inputTokens") is not { } tokens)
+            {
+                throw new JsonException("usage.cacheDetails has an entry without an inputTokens count.");
+            }
+
+            writes = Sum(writes, tokens);
+            if (JsonFields.String(detail, "ttl") == "1h")
+            {
+                longWrites = Sum(longWrites, tokens);
+            }
+        }
+
+        return (writes, longWrites);
+    }
+
+    private static long Sum(params ReadOnlySpan<long> counts)
+    {
+        long sum = 0;
+        foreach (long count in counts)
+        {
+            sum = sum > long.MaxValue - count ? throw new JsonException("The usage counts are too large to add up.") : sum + count;
+        }
+
+        return sum;
+    }
+
+    private static long? Int(JsonElement element, string name) => Int(element, name, "usage." + name);
+
+    private static long? Int(JsonElement element, string name, string path)
     {
         if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -108,6 +183,6 @@ internal static class BedrockConverseResponse
 
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long number) && number >= 0
             ? number
-            : throw new JsonException($"usage.{name} is not a token count.");
+            : throw new JsonException($"{path} is not a token count.");
     }
 }

@@ -6,7 +6,11 @@ namespace MetaLlm.Providers;
 /// A call to a model provider failed. Says which provider and model failed, how, and whether sending the same request
 /// again could succeed, so that a router can retry or fail over to another arm.
 /// </summary>
-public sealed class ProviderException : Exception
+/// <remarks>
+/// It implements <see cref="IModelErrorClassification"/>, so the router names the failure's <see cref="Kind"/> in its
+/// logs without logging the message (which carries the provider's own words).
+/// </remarks>
+public sealed class ProviderException : Exception, IModelErrorClassification
 {
     /// <summary>Initializes a new instance of the <see cref="ProviderException"/> class.</summary>
     public ProviderException()
@@ -71,6 +75,9 @@ public sealed class ProviderException : Exception
 
     /// <summary>Gets what went wrong.</summary>
     public ProviderErrorKind Kind { get; }
+
+    /// <summary>Gets the name of <see cref="Kind"/> (for example <c>RateLimited</c>), which never contains prompt text.</summary>
+    public string ErrorKind => Kind.ToString();
 
     /// <summary>Gets a value indicating whether sending the same request again could succeed (throttling, timeouts, server errors).</summary>
     public bool IsTransient { get; }

@@ -54,4 +54,20 @@ public sealed class ProviderErrorClassifierTests
         var clean = new Microsoft.Extensions.AI.ChatOptions { Temperature = 0 };
         RouterPropertyFilter.Apply(clean).Should().BeSameAs(clean);
     }
+
+    [Theory]
+    [InlineData(429, "RateLimited", true)]
+    [InlineData(503, "ServerError", true)]
+    [InlineData(400, "InvalidRequest", false)]
+    public void A_provider_exception_tells_the_router_its_kind_and_whether_to_retry_without_its_message(int status, string kind, bool transient)
+    {
+        var error = ProviderErrorClassifier.FromStatus("anthropic", "claude-haiku-4-5", status, "code", "the model said something about the prompt", null);
+
+        IModelErrorClassification classification = error;
+
+        classification.ErrorKind.Should().Be(kind).And.Be(error.Kind.ToString());
+        classification.IsTransient.Should().Be(transient);
+        classification.ErrorKind.Should().NotContain("prompt");
+        new ProviderException(BedrockChatClient.ProviderName, "m", ProviderErrorKind.Timeout, isTransient: true, "No answer.").ErrorKind.Should().Be("Timeout");
+    }
 }
