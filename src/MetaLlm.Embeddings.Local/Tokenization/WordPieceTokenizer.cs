@@ -14,6 +14,19 @@ namespace MetaLlm.Embeddings.Local;
 /// Thread-safe: after construction it only reads.
 /// </para>
 /// <para>
+/// Nor from Microsoft.ML.Tokenizers 2.0.1: its <c>BertTokenizer</c>, set as the model's tokenizer config says
+/// (lower-casing, basic tokenization, accents stripped, CJK split, special tokens split off, 100 characters a word), gives
+/// other ids than this class for 1,420 of the 6,108 dcrouter questions (1,338 still differ after the 256-token cut), and
+/// this class gives HuggingFace's ids for all 6,108 (<c>tokenizers</c> command of the benchmarks project, then its
+/// <c>hf-reference.js</c>). BertTokenizer deletes tab, CR and LF as control characters, so the words around them merge
+/// ("line\nsecond" becomes "linesecond"); keeps only <c>\w+</c> runs and <c>\p{P}</c>, so symbols vanish
+/// (<c>$ ^ + = &lt; &gt; | ~ `</c>, currency, emoji) and '_' stays inside words; keeps format characters (zero-width
+/// space, soft hyphen, BOM); recomposes Hangul after stripping accents (Korean words become [UNK]); and matches
+/// "[cls]" as [CLS]. Patching its normaliser and pre-tokenizer with code of ours (the benchmark's
+/// <c>CreatePatched</c>) brings dcrouter to 0 differences but leaves the last three, which only a normaliser of our
+/// own would fix.
+/// </para>
+/// <para>
 /// Where this class still departs from HuggingFace's tokenizer (the Rust one that sentence-transformers loads), probing
 /// each of the 1,112,063 Unicode scalar values in and between words (<c>--code-points</c>), it gives other ids for
 /// 820,407: 819,647 code points unassigned in Unicode 14 (those still unassigned this class deletes, as the Python
