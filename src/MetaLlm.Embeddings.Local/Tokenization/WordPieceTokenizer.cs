@@ -8,16 +8,47 @@ namespace MetaLlm.Embeddings.Local;
 /// white-space and punctuation splitting, lower-casing with accents stripped, then greedy longest-match WordPiece.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Written here rather than taken from the SentenceTransformers package because that one splits only on spaces and CRLF
 /// (so a prompt's newlines and tabs glue words into unknown tokens) and silently drops words over 50 characters.
 /// Thread-safe: after construction it only reads.
+/// </para>
+/// <para>
+/// Nor from Microsoft.ML.Tokenizers 2.0.1: its <c>BertTokenizer</c>, set as the model's tokenizer config says
+/// (lower-casing, basic tokenization, accents stripped, CJK split, special tokens split off, 100 characters a word), gives
+/// other ids than this class for 1,420 of the 6,108 dcrouter questions (1,338 still differ after the 256-token cut), and
+/// this class gives HuggingFace's ids for all 6,108 (<c>tokenizers</c> command of the benchmarks project, then its
+/// <c>hf-reference.js</c>). BertTokenizer deletes tab, CR and LF as control characters, so the words around them merge
+/// ("line\nsecond" becomes "linesecond"); keeps only <c>\w+</c> runs and <c>\p{P}</c>, so symbols vanish
+/// (<c>$ ^ + = &lt; &gt; | ~ `</c>, currency, emoji) and '_' stays inside words; keeps format characters (zero-width
+/// space, soft hyphen, BOM); recomposes Hangul after stripping accents (Korean words become [UNK]); and matches
+/// "[cls]" as [CLS]. Patching its normaliser and pre-tokenizer with code of ours (the benchmark's
+/// <c>CreatePatched</c>) brings dcrouter to 0 differences but leaves the last three, which only a normaliser of our
+/// own would fix.
+/// </para>
+/// <para>
+/// Where this class still departs from HuggingFace's tokenizer (the Rust one that sentence-transformers loads), probing
+/// each of the 1,112,063 Unicode scalar values in and between words (<c>--code-points</c>), it gives other ids for
+/// 820,407: 819,647 code points unassigned in Unicode 14 (those still unassigned this class deletes, as the Python
+/// BertTokenizer does, where the Rust one makes them [UNK]); 504 characters added or re-categorised since the Rust one's Unicode tables, where this class
+/// follows .NET's newer data; and U+2B820-U+2B91F, CJK to this class and the BERT reference, not to the Rust one (its
+/// range starts at U+2B920). No dcrouter question holds any of them.
+/// </para>
 /// </remarks>
 internal sealed class WordPieceTokenizer
 {
+    /// <summary>
+    /// The revision of the ids this class gives, part of the embedding cache key: raise it whenever any text's ids change,
+    /// so vectors cached from the old ids are not served for the new. 2: special tokens as written, U+2028 and U+2029 as
+    /// white space, marks outside the BMP stripped, accents stripped before lower-casing.
+    /// </summary>
+    public const int Revision = 2;
+
     private const int MaxCharactersPerWord = 100;
 
     private readonly Dictionary<string, int> _wordStarts;
     private readonly Dictionary<string, int> _wordContinuations;
+    private readonly (string Token, int Id)[] _specialTokens;
 
     /// <summary>Initializes a new instance of the <see cref="WordPieceTokenizer"/> class from a vocabulary, one token a line.</summary>
     /// <param name="vocabulary">The vocabulary; a token's id is its line number counting from 0.</param>
@@ -42,6 +73,10 @@ internal sealed class WordPieceTokenizer
         SeparatorId = RequiredId("[SEP]");
         UnknownId = RequiredId("[UNK]");
         PaddingId = RequiredId("[PAD]");
+        _specialTokens =
+        [
+            ("[CLS]", ClassifierId), ("[SEP]", SeparatorId), ("[UNK]", UnknownId), ("[PAD]", PaddingId), ("[MASK]", RequiredId("[MASK]")),
+        ];
     }
 
     /// <summary>Gets the id of <c>[CLS]</c>, which starts every sequence.</summary>
@@ -75,6 +110,43 @@ internal sealed class WordPieceTokenizer
     /// <param name="text">The text.</param>
     /// <param name="ids">Receives the ids.</param>
     public void Tokenize(string text, List<int> ids)
+    {
+        // The special tokens written out in the text are those tokens, matched before any normalisation, as the
+        // model's tokenizer.json declares them (added tokens with "normalized": false): "[SEP]" is 102, "[sep]" is text.
+        int start = 0;
+        int at = text.IndexOf('[');
+        while (at >= 0)
+        {
+            if (SpecialTokenAt(text, at) is (int id, int length))
+            {
+                TokenizeText(text.AsSpan(start, at - start), ids);
+                ids.Add(id);
+                start = at + length;
+                at = text.IndexOf('[', start);
+            }
+            else
+            {
+                at = text.IndexOf('[', at + 1);
+            }
+        }
+
+        TokenizeText(text.AsSpan(start), ids);
+    }
+
+    private (int Id, int Length)? SpecialTokenAt(string text, int index)
+    {
+        foreach (var (token, id) in _specialTokens)
+        {
+            if (string.CompareOrdinal(text, index, token, 0, token.Length) == 0)
+            {
+                return (id, token.Length);
+            }
+        }
+
+        return null;
+    }
+
+    private void TokenizeText(ReadOnlySpan<char> text, List<int> ids)
     {
         var word = new StringBuilder();
         foreach (var rune in text.EnumerateRunes())
@@ -112,7 +184,9 @@ internal sealed class WordPieceTokenizer
             return;
         }
 
-        string normalized = StripAccents(word.ToString().ToLowerInvariant());
+        // Accents go before lower-casing, as in HuggingFace's BertNormalizer: 'İ' decomposes to 'I' + a dot and then
+        // lower-cases to 'i', where .NET's invariant lower-casing would leave 'İ' as it is.
+        string normalized = StripAccents(word.ToString()).ToLowerInvariant();
         word.Clear();
 
         // Every punctuation character is a word of its own.
@@ -138,7 +212,7 @@ internal sealed class WordPieceTokenizer
             return;
         }
 
-        if (word.Length > MaxCharactersPerWord)
+        if (word.Length > MaxCharactersPerWord && CountCodePoints(word) > MaxCharactersPerWord)
         {
             ids.Add(UnknownId);
             return;
@@ -172,23 +246,41 @@ internal sealed class WordPieceTokenizer
         }
     }
 
+    // By code point, not UTF-16 unit: marks outside the BMP (variation selectors 17-256, Kharoshthi vowel signs) go too.
     private static string StripAccents(string text)
     {
         string decomposed = text.Normalize(NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
-        foreach (char c in decomposed)
+        for (int i = 0; i < decomposed.Length;)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            Rune.DecodeFromUtf16(decomposed.AsSpan(i), out var rune, out int length);
+            if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark)
             {
-                builder.Append(c);
+                builder.Append(decomposed, i, length);
             }
+
+            i += length;
         }
 
         return builder.ToString();
     }
 
+    // Rust's char::is_whitespace, as HuggingFace's fast tokenizer uses: the controls among it (U+000B, U+000C, U+0085)
+    // are dropped before this is asked, which leaves tab, line ends, space separators and U+2028, U+2029.
     private static bool IsWhitespace(Rune rune) =>
-        rune.Value is ' ' or '\t' or '\n' or '\r' || Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpaceSeparator;
+        rune.Value is ' ' or '\t' or '\n' or '\r'
+            || Rune.GetUnicodeCategory(rune) is UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+
+    private static int CountCodePoints(ReadOnlySpan<char> text)
+    {
+        int count = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
 
     private static bool IsControl(Rune rune)
     {

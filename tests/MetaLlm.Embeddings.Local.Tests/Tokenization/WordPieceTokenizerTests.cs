@@ -48,4 +48,46 @@ public sealed class WordPieceTokenizerTests(MiniLmFixture fixture)
         Words("中文").Should().Equal(Words("中 文"));
         Words("中文").Should().HaveCount(2);
     }
+
+    [Fact]
+    public void Known_prompts_give_the_HuggingFace_ids()
+    {
+        // Ids from HuggingFace's tokenizer for all-MiniLM-L6-v2 (tokenizers' BertNormalizer, BertPreTokenizer, WordPiece).
+        fixture.Generator.Tokenize("This is an example sentence").Should().Equal(101, 2023, 2003, 2019, 2742, 6251, 102);
+        Words("Find all values of $x$ such that\n\\[3^x + 4^x + 5^x = 6^x.\\]").Should().Equal(
+            2424, 2035, 5300, 1997, 1002, 1060, 1002, 2107, 2008, 1032, 1031, 1017, 1034, 1060, 1009, 1018, 1034, 1060, 1009, 1019, 1034, 1060, 1027, 1020, 1034, 1060, 1012, 1032, 1033);
+        Words("x=3,y").Should().Equal(1060, 1027, 1017, 1010, 1061);
+    }
+
+    [Fact]
+    public void Accents_are_stripped_before_lower_casing_as_HuggingFace_does()
+    {
+        // 'İ' is 'I' and a combining dot: stripped first it lower-cases to 'i'; .NET's invariant lower-casing alone keeps 'İ'.
+        Words("İstanbul").Should().Equal(9960);
+    }
+
+    [Fact]
+    public void Marks_outside_the_basic_plane_are_stripped_too()
+    {
+        // VARIATION SELECTOR-17 (U+E0100) is a non-spacing mark written as a surrogate pair.
+        Words("x\U000E0100y").Should().Equal(1060, 2100);
+    }
+
+    [Fact]
+    public void Line_and_paragraph_separators_separate_words()
+    {
+        Words("line\u2028separator").Should().Equal(2240, 19802, 25879, 2953);
+        Words("para\u2029separator").Should().Equal(Words("para separator"));
+    }
+
+    [Fact]
+    public void Special_tokens_written_in_the_text_are_those_tokens_as_written_only()
+    {
+        // As the model's tokenizer.json declares them: matched in the raw text, case and all.
+        Words("text with [SEP] inside").Should().Equal(3793, 2007, 102, 2503);
+        Words("x[SEP]y[CLS]").Should().Equal(1060, 102, 1061, 101);
+        Words("[[SEP]]").Should().Equal(1031, 102, 1033);
+        Words("[MASK]ed [PAD] [UNK]").Should().Equal(103, 3968, 0, 100);
+        Words("[sep] [SEP").Should().Equal(1031, 19802, 1033, 1031, 19802);
+    }
 }
