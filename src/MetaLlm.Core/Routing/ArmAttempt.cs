@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace MetaLlm;
@@ -9,16 +10,75 @@ namespace MetaLlm;
 /// </summary>
 internal static class ArmAttempt
 {
-    /// <summary>The prefix of the <see cref="ChatOptions.AdditionalProperties"/> keys the router owns.</summary>
-    public const string RouterPropertyPrefix = "metallm.";
-
     public static async Task<ChatResponse> GetResponseAsync(RouterArm arm, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
         await arm.Client.GetResponseAsync(messages, ForArm(options, arm), cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Arm '{arm.Name}' returned no response.");
 
-    public static IAsyncEnumerator<ChatResponseUpdate> GetStreamingResponse(RouterArm arm, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
-        (arm.Client.GetStreamingResponseAsync(messages, ForArm(options, arm), cancellationToken)
-            ?? throw new InvalidOperationException($"Arm '{arm.Name}' returned no response stream.")).GetAsyncEnumerator(cancellationToken);
+    /// <summary>
+    /// Streams the arm's answer, letting <paramref name="reporter"/> annotate each update. However the stream ends
+    /// (completed, failed, or abandoned by the caller), the decision stops waiting for it.
+    /// </summary>
+    public static async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
+        RouterArm arm,
+        IReadOnlyList<ChatMessage> messages,
+        ChatOptions? options,
+        PendingDecision decision,
+        DecisionReporter reporter,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        IAsyncEnumerator<ChatResponseUpdate> updates;
+        try
+        {
+            updates = (arm.Client.GetStreamingResponseAsync(messages, ForArm(options, arm), cancellationToken)
+                ?? throw new InvalidOperationException($"Arm '{arm.Name}' returned no response stream.")).GetAsyncEnumerator(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            reporter.Fail(decision, ex, cancellationToken);
+            throw;
+        }
+
+        UsageDetails? usage = null;
+        bool first = true;
+        bool ended = false;
+        try
+        {
+            await using (updates.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            break;
+                        }
+                    }
+                    catch (Exception ex)
+                    {
+                        ended = true;
+                        reporter.Fail(decision, ex, cancellationToken);
+                        throw;
+                    }
+
+                    var update = updates.Current;
+                    reporter.Annotate(decision, update, first, ref usage);
+                    first = false;
+                    yield return update;
+                }
+            }
+
+            ended = true;
+            decision.Answer();
+        }
+        finally
+        {
+            if (!ended)
+            {
+                DecisionReporter.Abandon(decision);
+            }
+        }
+    }
 
     /// <summary>Returns the options the arm should see: the caller's, unchanged when they already fit, or a changed clone.</summary>
     internal static ChatOptions? ForArm(ChatOptions? options, RouterArm arm)
@@ -71,5 +131,5 @@ internal static class ArmAttempt
         return false;
     }
 
-    private static bool IsRouterProperty(string key) => key.StartsWith(RouterPropertyPrefix, StringComparison.OrdinalIgnoreCase);
+    private static bool IsRouterProperty(string key) => key.StartsWith(MetaLlmPropertyNames.Prefix, StringComparison.OrdinalIgnoreCase);
 }

@@ -154,57 +154,9 @@ public sealed class MetaLlmRouter : IChatClient
         var selection = await _selector.SelectAsync(request, options, keepEstimates: false, cancellationToken).ConfigureAwait(false);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var decision = _reporter.Open(selection, answeredElsewhere: false);
-        IAsyncEnumerator<ChatResponseUpdate> updates;
-        try
+        await foreach (var update in ArmAttempt.StreamAsync(_arms[selection.ArmIndex], request, options, decision, _reporter, cancellationToken).ConfigureAwait(false))
         {
-            updates = ArmAttempt.GetStreamingResponse(_arms[selection.ArmIndex], request, options, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            _reporter.Fail(decision, ex, cancellationToken);
-            throw;
-        }
-
-        UsageDetails? usage = null;
-        bool first = true;
-        bool ended = false;
-        try
-        {
-            await using (updates.ConfigureAwait(false))
-            {
-                while (true)
-                {
-                    try
-                    {
-                        if (!await updates.MoveNextAsync().ConfigureAwait(false))
-                        {
-                            break;
-                        }
-                    }
-                    catch (Exception ex)
-                    {
-                        ended = true;
-                        _reporter.Fail(decision, ex, cancellationToken);
-                        throw;
-                    }
-
-                    var update = updates.Current;
-                    _reporter.Annotate(decision, update, first, ref usage);
-                    first = false;
-                    yield return update;
-                }
-            }
-
-            ended = true;
-            decision.Answer();
-        }
-        finally
-        {
-            // However the stream ends (completed, failed, or abandoned by the caller), the decision stops waiting for it.
-            if (!ended)
-            {
-                DecisionReporter.Abandon(decision);
-            }
+            yield return update;
         }
     }
 

@@ -5,10 +5,8 @@ namespace MetaLlm.Providers;
 /// <summary>Keeps the router's own <c>metallm.*</c> entries of <see cref="ChatOptions.AdditionalProperties"/> away from models.</summary>
 internal static class RouterPropertyFilter
 {
-    /// <summary>The prefix of every key the router owns (see <see cref="MetaLlmPropertyNames"/>).</summary>
-    public const string Prefix = "metallm.";
-
-    public static bool IsRouterProperty(string key) => key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase);
+    // The router strips these keys itself; arms used without the router must not forward them either.
+    public static bool IsRouterProperty(string key) => key.StartsWith(MetaLlmPropertyNames.Prefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Returns the options unchanged, or a clone without the router's entries; the caller's options are never mutated.</summary>
     public static ChatOptions? Apply(ChatOptions? options)
