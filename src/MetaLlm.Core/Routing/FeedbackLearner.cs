@@ -40,20 +40,21 @@ internal sealed class FeedbackLearner
                 nameof(decisionId));
 
         var arm = _arms[decision.Arm];
-        ThrowIfNotLearnable(decision, arm);
+        var (state, reportedTokens, usageProblem) = decision.Read();
+        ThrowIfNotLearnable(decision.Id, state, arm);
         BilledTokens tokens;
         if (usage is not null)
         {
             tokens = BilledTokens.FromUsage(usage)
                 ?? throw new ArgumentException("The usage reports no token count, so the answer's cost is unknown; the router never counts an answer as free.", nameof(usage));
         }
-        else if (decision.Tokens is { } reported)
+        else if (reportedTokens is { } reported)
         {
             tokens = reported;
         }
         else
         {
-            throw new InvalidOperationException(decision.UsageProblem is { } problem
+            throw new InvalidOperationException(usageProblem is { } problem
                 ? $"The cost of decision '{decisionId}' is unknown: arm '{arm.Name}' {problem.TrimEnd('.')}; pass the usage to {nameof(MetaLlmRouter.RecordFeedback)}."
                 : $"The cost of decision '{decisionId}' is unknown because arm '{arm.Name}' reported no usage; pass the usage to {nameof(MetaLlmRouter.RecordFeedback)}.");
         }
@@ -62,7 +63,7 @@ internal sealed class FeedbackLearner
         var context = decision.TryConsume();
         if (context is null)
         {
-            ThrowIfNotLearnable(decision, arm);
+            ThrowIfNotLearnable(decision.Id, decision.Read().State, arm);
             throw new InvalidOperationException($"Decision '{decisionId}' cannot be learned from now.");
         }
 
@@ -71,18 +72,18 @@ internal sealed class FeedbackLearner
         return new RecordedFeedback(decisionId, arm.Name, score, reward.CostUsd, reward.NormalizedCost, reward.Reward);
     }
 
-    private static void ThrowIfNotLearnable(PendingDecision decision, RouterArm arm)
+    private static void ThrowIfNotLearnable(string id, PendingDecisionState state, RouterArm arm)
     {
-        switch (decision.State)
+        switch (state)
         {
             case PendingDecisionState.Learned:
-                throw new InvalidOperationException($"Decision '{decision.Id}' already has feedback; each decision is learned from once.");
+                throw new InvalidOperationException($"Decision '{id}' already has feedback; each decision is learned from once.");
             case PendingDecisionState.AwaitingAnswer:
-                throw new InvalidOperationException($"Decision '{decision.Id}' is still waiting for its answer from arm '{arm.Name}'; give feedback once the response (or the whole stream) has completed.");
+                throw new InvalidOperationException($"Decision '{id}' is still waiting for its answer from arm '{arm.Name}'; give feedback once the response (or the whole stream) has completed.");
             case PendingDecisionState.ArmFailed:
-                throw new InvalidOperationException($"Decision '{decision.Id}' has no answer to learn from: its arm '{arm.Name}' failed.");
+                throw new InvalidOperationException($"Decision '{id}' has no answer to learn from: its arm '{arm.Name}' failed.");
             case PendingDecisionState.Cancelled:
-                throw new InvalidOperationException($"Decision '{decision.Id}' has no answer to learn from: the request was cancelled before arm '{arm.Name}' answered.");
+                throw new InvalidOperationException($"Decision '{id}' has no answer to learn from: the request was cancelled before arm '{arm.Name}' answered.");
         }
     }
 }

@@ -33,6 +33,15 @@ internal sealed class PendingDecision
     /// <summary>Gets the context, or <see langword="null"/> once feedback used it or the arm failed.</summary>
     public float[]? Context => _context;
 
+    /// <summary>Reads the state and what is known of the answer together, as one consistent snapshot.</summary>
+    public (PendingDecisionState State, BilledTokens? Tokens, string? UsageProblem) Read()
+    {
+        lock (this)
+        {
+            return (State, Tokens, UsageProblem);
+        }
+    }
+
     /// <summary>Records usage seen so far (a stream may report it before it ends).</summary>
     public void ReportTokens(BilledTokens? tokens, string? usageProblem)
     {

@@ -29,6 +29,24 @@ public class RouterFeedbackTests
     }
 
     [Fact]
+    public async Task EvaluateOutcome_prices_an_outcome_exactly_as_feedback_does_and_learns_nothing()
+    {
+        var policy = new ScriptedPolicy(2, 8) { ChooseArm = _ => 1 };
+        var arms = Answering(1000, 500, Price(1m, 2m), Price(10m, 30m));
+        using var router = new MetaLlmRouter(arms, new() { CostWeight = 0.5 }, policy, new HashingFeaturizer(8));
+
+        var evaluated = router.EvaluateOutcome("arm1", new ArmOutcome(0.7, new UsageDetails { InputTokenCount = 1000, OutputTokenCount = 500 }));
+        policy.Updates.Should().BeEmpty();
+        var response = await router.GetResponseAsync(Ask("q"));
+        var learned = router.RecordFeedback(response.GetDecisionId()!, 0.7);
+
+        evaluated.Should().Be(new ArmReward(learned.CostUsd, learned.NormalizedCost, learned.Reward));
+        router.Invoking(r => r.EvaluateOutcome("ARM1", new ArmOutcome(1, new UsageDetails { InputTokenCount = 1 }))).Should().Throw<ArgumentException>().WithParameterName("armName");
+        router.Invoking(r => r.EvaluateOutcome("arm1", new ArmOutcome(2, new UsageDetails { InputTokenCount = 1 }))).Should().Throw<ArgumentException>().WithParameterName("outcome");
+        router.Invoking(r => r.EvaluateOutcome("arm1", new ArmOutcome(1, CostUsd: 0.01m))).Should().Throw<InvalidOperationException>().WithMessage("*CostReferenceUsd*");
+    }
+
+    [Fact]
     public async Task The_cost_ceiling_takes_the_highest_input_and_the_highest_output_price_separately()
     {
         var policy = new ScriptedPolicy(2, 8);
