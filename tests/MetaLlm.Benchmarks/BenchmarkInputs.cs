@@ -66,8 +66,18 @@ public static class BenchmarkInputs
         var random = new Random(seed);
         for (int i = 0; i < updates; i++)
         {
-            policy.Update(random.Next(policy.ArmCount), contexts[i % contexts.Length], random.NextDouble());
+            policy.Update(random.Next(policy.ArmCount), contexts[i % contexts.Length], Observation(random.NextDouble()));
         }
+    }
+
+    /// <summary>An observation with the given score and a typical answer's tokens.</summary>
+    public static ArmObservation Observation(double score) => new(score, BilledTokens.Uncached(500, 200), 500);
+
+    /// <summary>One decision as the router makes it: estimate every arm, then choose (cost terms left at zero).</summary>
+    public static PolicyDecision Decide(IRoutingPolicy policy, float[] context, Span<ArmEstimate> estimates)
+    {
+        policy.Estimate(context, 500, estimates);
+        return policy.Choose(estimates, []);
     }
 
     /// <summary>An English-like prompt of about <paramref name="length"/> characters.</summary>

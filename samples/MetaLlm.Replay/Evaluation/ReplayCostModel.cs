@@ -16,7 +16,7 @@ namespace MetaLlm.Replay.Evaluation;
 /// </para>
 /// <para>
 /// With recorded dollar costs (RouterBench's <c>|total_cost</c>, JSONL <c>cost</c>): the arms charge
-/// $0.001 per million "tokens" and report the cost in nano-dollars as input tokens, so tokens × price reproduces the
+/// $0.001 per million "tokens" and report the cost in nano-dollars as output tokens, so tokens × price reproduces the
 /// recorded cost to 10⁻⁹ $. A uniform price would make the default normalisation meaningless (every answer would cost
 /// exactly as much as the dearest arm's price), so <see cref="CostReferenceUsd"/> is set to the mean cost per query of
 /// the dearest model (on the training file when there is one): λ = 1 still means "paying for the dearest model must be
@@ -119,14 +119,15 @@ internal sealed class ReplayCostModel
                 {
                     var outcome = query.Outcomes[arm];
                     decimal dollars = outcome.CostUsd ?? prices![arms[arm]].ComputeCost(query.Usage[arm].InputTokens, query.Usage[arm].OutputTokens);
-                    query.Usage[arm] = new TokenUsage((long)Math.Round(dollars * 1_000_000_000m, MidpointRounding.AwayFromZero), 0);
+                    // As output tokens: the router learns each arm's output per context, so each answer keeps its own cost.
+                    query.Usage[arm] = new TokenUsage(0, (long)Math.Round(dollars * 1_000_000_000m, MidpointRounding.AwayFromZero));
                 }
             }
         }
 
         var reference = datasets[^1];
         decimal dearest = Enumerable.Range(0, arms.Count)
-            .Max(arm => reference.Queries.Average(q => (decimal)q.Usage[arm].InputTokens) / 1_000_000_000m);
+            .Max(arm => reference.Queries.Average(q => (decimal)q.Usage[arm].OutputTokens) / 1_000_000_000m);
         decimal? costReference = dearest > 0 ? dearest : null;
         string missing = estimatedInputs + estimatedOutputs == 0 ? string.Empty : $" (missing costs: tokens × prices from {Path.GetFileName(pricesPath)}, {estimate})";
         return new ReplayCostModel(

@@ -28,6 +28,7 @@ public sealed class EmbeddingFeaturizer : IRequestFeaturizer
         _includeInstructions = includeInstructions;
         var metadata = generator.GetService(typeof(EmbeddingGeneratorMetadata)) as EmbeddingGeneratorMetadata;
         Name = $"embedding-{metadata?.DefaultModelId ?? "custom"}-{embeddingDimension}";
+        Fingerprint = $"embedding-v1;model={metadata?.ProviderName}/{metadata?.DefaultModelId};d={embeddingDimension};instructions={includeInstructions}";
     }
 
     /// <inheritdoc />
@@ -35,6 +36,9 @@ public sealed class EmbeddingFeaturizer : IRequestFeaturizer
 
     /// <inheritdoc />
     public string Name { get; }
+
+    /// <inheritdoc />
+    public string Fingerprint { get; }
 
     /// <inheritdoc />
     public async ValueTask FeaturizeAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, Memory<float> destination, CancellationToken cancellationToken = default)

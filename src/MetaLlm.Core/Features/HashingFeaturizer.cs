@@ -42,6 +42,9 @@ public sealed class HashingFeaturizer : IRequestFeaturizer
         _charWeight = (float)Math.Sqrt(1 - options.WordWeight);
         _seed = FnvOffset ^ options.HashSeed;
         _modMultiplier = (ulong.MaxValue / (uint)_hashedDimension) + 1;
+        Fingerprint = string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"hashing-v1;d={options.Dimension};seed={options.HashSeed};words={options.WordWeight:R};chars={options.MaxCharacters};instructions={options.IncludeInstructions}");
     }
 
     /// <summary>Initializes a new instance of the <see cref="HashingFeaturizer"/> class with a given dimension.</summary>
@@ -56,6 +59,9 @@ public sealed class HashingFeaturizer : IRequestFeaturizer
 
     /// <inheritdoc />
     public string Name => $"hashing-{Dimension}";
+
+    /// <inheritdoc />
+    public string Fingerprint { get; }
 
     /// <inheritdoc />
     public ValueTask FeaturizeAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, Memory<float> destination, CancellationToken cancellationToken = default)

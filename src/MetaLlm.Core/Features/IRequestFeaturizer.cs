@@ -12,6 +12,12 @@ public interface IRequestFeaturizer
     /// <summary>Gets a short description of the featurizer for reports, for example <c>hashing-512</c>.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Gets a fingerprint of every setting that changes the vectors (for example the hash seed, or the embedding
+    /// model): a router refuses a snapshot learned under another fingerprint. Defaults to <see cref="Name"/>.
+    /// </summary>
+    string Fingerprint => Name;
+
     /// <summary>Writes the features of a request into <paramref name="destination"/>.</summary>
     /// <param name="messages">The request's messages.</param>
     /// <param name="options">The request's options, or <see langword="null"/>.</param>

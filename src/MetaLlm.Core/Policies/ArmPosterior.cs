@@ -33,12 +33,14 @@ internal sealed class ArmPosterior<T> : IArmPosterior
     private readonly int _dimension;
     private readonly int _padded;          // the dimension rounded up to whole vectors
     private readonly int _packedLength;
-    private readonly T[][] _copies = new T[2][];       // each: packed upper A⁻¹, then θ
+    private readonly T[][] _copies = new T[2][];       // each: packed upper A⁻¹, then θ_score, then θ_output
     private readonly ReaderCounts _readers = new();
     private readonly float[] _queuedContexts;
-    private readonly double[] _queuedRewards = new double[BatchSize];
+    private readonly double[] _queuedScores = new double[BatchSize];
+    private readonly double[] _queuedOutputs = new double[BatchSize];
     private readonly double[] _widened;
     private readonly T[] _inverseX;
+    private readonly ArmScalarSums[] _publishedSums = new ArmScalarSums[2];
     private int _queued;
     private int _active;
 
@@ -53,8 +55,8 @@ internal sealed class ArmPosterior<T> : IArmPosterior
         }
 
         Model = new RidgeRegressionModel(dimension, regularization);
-        _copies[0] = new T[_packedLength + _padded];
-        _copies[1] = new T[_packedLength + _padded];
+        _copies[0] = new T[_packedLength + (2 * _padded)];
+        _copies[1] = new T[_packedLength + (2 * _padded)];
         _queuedContexts = new float[BatchSize * dimension];
         _widened = new double[BatchSize * dimension];
         _inverseX = new T[_padded];
@@ -70,22 +72,30 @@ internal sealed class ArmPosterior<T> : IArmPosterior
     /// <summary>Gets the number of observations learned, including queued ones.</summary>
     public long ObservationCount => Model.ObservationCount + _queued;
 
+    /// <summary>Gets the scalar sums (score, tokens) learned, queued observations included; read under <see cref="WriteLock"/>.</summary>
+    public ArmScalarSums Sums { get; private set; }
+
     /// <summary>Gets the length of a context padded with zeros to whole vectors, as <see cref="Evaluate"/> and <see cref="Observe"/> take it.</summary>
     public int PaddedDimension => _padded;
 
     /// <summary>Rounds a dimension up to whole <see cref="Vector{T}"/>s.</summary>
     public static int PaddedLength(int dimension) => (dimension + Vector<T>.Count - 1) / Vector<T>.Count * Vector<T>.Count;
 
-    /// <summary>Computes <c>xᵀθ</c> and <c>xᵀA⁻¹x</c> from the published decision copy; safe alongside writers.</summary>
+    /// <summary>
+    /// Computes <c>xᵀθ_score</c>, <c>xᵀθ_output</c> and <c>xᵀA⁻¹x</c> from the published decision copy, and the
+    /// scalar sums as published with it; safe alongside writers.
+    /// </summary>
     /// <param name="x">The context, zero-padded to <see cref="PaddedDimension"/>.</param>
-    public (double Prediction, double QuadraticForm) Evaluate(ReadOnlySpan<T> x)
+    public (double Score, double OutputTokens, double QuadraticForm, ArmScalarSums Sums) Evaluate(ReadOnlySpan<T> x)
     {
         int slot = _readers.Enter(ref _active);
         try
         {
             ReadOnlySpan<T> copy = _copies[slot];
-            T prediction = TensorPrimitives.Dot(copy.Slice(_packedLength, _padded), x);
-            return (double.CreateTruncating(prediction), Math.Max(0, double.CreateTruncating(QuadraticForm(copy[.._packedLength], x))));
+            T score = TensorPrimitives.Dot(copy.Slice(_packedLength, _padded), x);
+            T output = TensorPrimitives.Dot(copy.Slice(_packedLength + _padded, _padded), x);
+            double quadratic = Math.Max(0, double.CreateTruncating(QuadraticForm(copy[.._packedLength], x)));
+            return (double.CreateTruncating(score), double.CreateTruncating(output), quadratic, _publishedSums[slot]);
         }
         finally
         {
@@ -96,12 +106,14 @@ internal sealed class ArmPosterior<T> : IArmPosterior
     /// <summary>Learns one observation; the caller holds <see cref="WriteLock"/>.</summary>
     /// <param name="context">The context as given.</param>
     /// <param name="x">The same context in <typeparamref name="T"/>, zero-padded to <see cref="PaddedDimension"/>.</param>
-    /// <param name="reward">The reward.</param>
-    public void Observe(ReadOnlySpan<float> context, ReadOnlySpan<T> x, double reward)
+    /// <param name="observation">The score and tokens observed.</param>
+    public void Observe(ReadOnlySpan<float> context, ReadOnlySpan<T> x, in ArmObservation observation)
     {
         context.CopyTo(_queuedContexts.AsSpan(_queued * _dimension, _dimension));
-        _queuedRewards[_queued] = reward;
+        _queuedScores[_queued] = observation.Score;
+        _queuedOutputs[_queued] = observation.Tokens.Output;
         _queued++;
+        Sums = Sums.Add(observation);
 
         T[] spare = BeginWrite();
         if (_queued == BatchSize)
@@ -111,7 +123,7 @@ internal sealed class ArmPosterior<T> : IArmPosterior
         }
         else
         {
-            ShermanMorrison(_copies[_active], spare, x, T.CreateTruncating(reward));
+            ShermanMorrison(_copies[_active], spare, x, T.CreateTruncating(observation.Score), T.CreateTruncating((double)observation.Tokens.Output));
         }
 
         Publish();
@@ -137,11 +149,23 @@ internal sealed class ArmPosterior<T> : IArmPosterior
         Publish();
     }
 
-    /// <summary>Replaces the learned state, dropping queued observations; the caller holds <see cref="WriteLock"/>.</summary>
-    public void Replace(RidgeModelState state)
+    /// <summary>Adds full-information sums to the arm (a warm start); the caller holds <see cref="WriteLock"/> and has synchronized.</summary>
+    public void AddScalarSums(ArmScalarSums sums) => Sums = Sums.Add(sums);
+
+    /// <summary>Copies everything the arm learned into <paramref name="destination"/>; the caller holds <see cref="WriteLock"/> and has synchronized.</summary>
+    public void ExportTo(ArmStatistics destination)
     {
+        Model.ExportTo(destination);
+        Sums.CopyTo(destination);
+    }
+
+    /// <summary>Replaces the learned state, dropping queued observations; the caller holds <see cref="WriteLock"/>.</summary>
+    /// <exception cref="ArgumentException">The statistics' Gram matrix plus the penalty is not positive definite; nothing changes.</exception>
+    public void Replace(ArmStatistics statistics)
+    {
+        Model.ImportFrom(statistics);
         _queued = 0;
-        Model.ImportState(state);
+        Sums = ArmScalarSums.From(statistics);
         Refresh();
     }
 
@@ -198,9 +222,9 @@ internal sealed class ArmPosterior<T> : IArmPosterior
         return Vector.Sum(total) - diagonal;
     }
 
-    // Writes source − (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x) into destination, and θ + A⁻¹x·(r − xᵀθ)/(1 + xᵀA⁻¹x), the
-    // Sherman–Morrison step and the recursive least-squares update of θ that follows from it.
-    private void ShermanMorrison(T[] source, T[] destination, ReadOnlySpan<T> x, T reward)
+    // Writes source − (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x) into destination, and θ + A⁻¹x·(y − xᵀθ)/(1 + xᵀA⁻¹x) for both
+    // targets, the Sherman–Morrison step and the recursive least-squares update of θ that follows from it.
+    private void ShermanMorrison(T[] source, T[] destination, ReadOnlySpan<T> x, T score, T outputTokens)
     {
         int width = Vector<T>.Count;
         int vectors = _padded / width;
@@ -233,9 +257,12 @@ internal sealed class ArmPosterior<T> : IArmPosterior
         }
 
         T denominator = T.One + TensorPrimitives.Dot(x, u);
-        ReadOnlySpan<T> theta = source.AsSpan(_packedLength, _padded);
-        T error = reward - TensorPrimitives.Dot(x, theta);
-        TensorPrimitives.MultiplyAdd(u, error / denominator, theta, destination.AsSpan(_packedLength, _padded));
+        ReadOnlySpan<T> scoreTheta = source.AsSpan(_packedLength, _padded);
+        ReadOnlySpan<T> outputTheta = source.AsSpan(_packedLength + _padded, _padded);
+        T scoreError = score - TensorPrimitives.Dot(x, scoreTheta);
+        T outputError = outputTokens - TensorPrimitives.Dot(x, outputTheta);
+        TensorPrimitives.MultiplyAdd(u, scoreError / denominator, scoreTheta, destination.AsSpan(_packedLength, _padded));
+        TensorPrimitives.MultiplyAdd(u, outputError / denominator, outputTheta, destination.AsSpan(_packedLength + _padded, _padded));
 
         Span<T> written = destination.AsSpan(0, _packedLength);
         Span<Vector<T>> outRows = MemoryMarshal.Cast<T, Vector<T>>(written);
@@ -269,7 +296,7 @@ internal sealed class ArmPosterior<T> : IArmPosterior
             widened[i] = source[i];
         }
 
-        Model.AddObservations(widened, _queuedRewards.AsSpan(0, _queued), _queued);
+        Model.AddObservations(widened, _queuedScores.AsSpan(0, _queued), _queuedOutputs.AsSpan(0, _queued), _queued);
         _queued = 0;
     }
 
@@ -288,7 +315,8 @@ internal sealed class ArmPosterior<T> : IArmPosterior
             offset += _padded - start;
         }
 
-        Convert(Model.Weights, destination.AsSpan(_packedLength, d));
+        Convert(Model.ScoreWeights, destination.AsSpan(_packedLength, d));
+        Convert(Model.OutputTokenWeights, destination.AsSpan(_packedLength + _padded, d));
     }
 
     private static void Convert(ReadOnlySpan<double> source, Span<T> destination)
@@ -318,7 +346,11 @@ internal sealed class ArmPosterior<T> : IArmPosterior
         return _copies[spare];
     }
 
-    private void Publish() => Interlocked.Exchange(ref _active, 1 - _active);
+    private void Publish()
+    {
+        _publishedSums[1 - _active] = Sums;
+        Interlocked.Exchange(ref _active, 1 - _active);
+    }
 
     /// <summary>How many readers are on each copy, on separate cache lines so the two counts do not contend.</summary>
     private sealed class ReaderCounts
@@ -374,7 +406,18 @@ internal interface IArmPosterior
     /// <summary>Rebuilds the decision copy from the reference model.</summary>
     void Refresh();
 
+    /// <summary>Gets the scalar sums learned.</summary>
+    ArmScalarSums Sums { get; }
+
+    /// <summary>Adds full-information scalar sums.</summary>
+    /// <param name="sums">The sums.</param>
+    void AddScalarSums(ArmScalarSums sums);
+
+    /// <summary>Copies everything learned into statistics.</summary>
+    /// <param name="destination">The statistics.</param>
+    void ExportTo(ArmStatistics destination);
+
     /// <summary>Replaces the learned state.</summary>
-    /// <param name="state">The new state.</param>
-    void Replace(RidgeModelState state);
+    /// <param name="statistics">The new state.</param>
+    void Replace(ArmStatistics statistics);
 }

@@ -11,6 +11,13 @@ public sealed class EpsilonGreedyPolicyOptions : LinearPolicyOptions
     public EpsilonGreedyPolicyOptions Clone() => (EpsilonGreedyPolicyOptions)MemberwiseClone();
 
     /// <inheritdoc />
+    protected override void AddSettings(Dictionary<string, double> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings[nameof(Epsilon)] = Epsilon;
+    }
+
+    /// <inheritdoc />
     protected override void AddValidationErrors(List<string> errors)
     {
         base.AddValidationErrors(errors);

@@ -14,6 +14,13 @@ public sealed class LinUcbPolicyOptions : LinearPolicyOptions
     public LinUcbPolicyOptions Clone() => (LinUcbPolicyOptions)MemberwiseClone();
 
     /// <inheritdoc />
+    protected override void AddSettings(Dictionary<string, double> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings[nameof(Alpha)] = Alpha;
+    }
+
+    /// <inheritdoc />
     protected override void AddValidationErrors(List<string> errors)
     {
         base.AddValidationErrors(errors);

@@ -12,7 +12,7 @@ namespace MetaLlm;
 /// </summary>
 /// <remarks>
 /// Each arm has its own write lock, so updates of different arms run in parallel. The double-precision models stay
-/// the reference: <see cref="GetWeights"/>, <see cref="ExportState"/> and <see cref="Fit"/> see exactly what
+/// the reference: <see cref="GetScoreWeights"/>, <see cref="ExportStatistics"/> and <see cref="Fit"/> see exactly what
 /// one Sherman–Morrison step per observation would give. See <see cref="LinearPolicyOptions.DecisionPrecision"/>.
 /// </remarks>
 public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
@@ -83,7 +83,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     public DecisionPrecision EffectiveDecisionPrecision => _single is not null ? DecisionPrecision.SinglePrecision : DecisionPrecision.DoublePrecision;
 
     /// <inheritdoc />
-    public PolicyDecision Decide(ReadOnlySpan<float> context, Span<ArmEstimate> estimates)
+    public void Estimate(ReadOnlySpan<float> context, double estimatedInputTokens, Span<ArmEstimate> estimates)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckContext(context);
@@ -92,44 +92,97 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             throw new ArgumentException($"The estimates span has length {estimates.Length}, but the policy has {ArmCount} arms.", nameof(estimates));
         }
 
+        if (!double.IsFinite(estimatedInputTokens) || estimatedInputTokens < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(estimatedInputTokens), estimatedInputTokens, "The estimated input tokens must be a finite number, not negative.");
+        }
+
         if (_single is not null)
         {
-            Estimate(_single, context, estimates);
+            Estimate(_single, context, estimatedInputTokens, estimates);
         }
         else
         {
-            Estimate(_double!, context, estimates);
-        }
-
-        lock (_randomLock)
-        {
-            return Choose(estimates, _random);
+            Estimate(_double!, context, estimatedInputTokens, estimates);
         }
     }
 
     /// <inheritdoc />
-    public void Update(int arm, ReadOnlySpan<float> context, double reward)
+    public PolicyDecision Choose(ReadOnlySpan<ArmEstimate> estimates, ReadOnlySpan<bool> eligible)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (estimates.Length != ArmCount)
+        {
+            throw new ArgumentException($"The estimates span has length {estimates.Length}, but the policy has {ArmCount} arms.", nameof(estimates));
+        }
+
+        if (!eligible.IsEmpty && eligible.Length != ArmCount)
+        {
+            throw new ArgumentException($"The eligibility span has length {eligible.Length}, but the policy has {ArmCount} arms.", nameof(eligible));
+        }
+
+        foreach (var estimate in estimates)
+        {
+            if (!double.IsFinite(estimate.PredictedReward) || !double.IsFinite(estimate.Uncertainty) || estimate.Uncertainty < 0)
+            {
+                throw new ArgumentException("Every estimate's reward and uncertainty must be finite, and the uncertainty not negative.", nameof(estimates));
+            }
+        }
+
+        if (eligible.IsEmpty || !eligible.Contains(false))
+        {
+            lock (_randomLock)
+            {
+                return Choose(estimates, _random);
+            }
+        }
+
+        // Only the eligible arms compete, and the propensity is over them alone.
+        Span<int> map = stackalloc int[ArmCount];
+        Span<ArmEstimate> compact = ArmCount <= 64 ? stackalloc ArmEstimate[ArmCount] : new ArmEstimate[ArmCount];
+        int count = 0;
+        for (int arm = 0; arm < ArmCount; arm++)
+        {
+            if (eligible[arm])
+            {
+                map[count] = arm;
+                compact[count++] = estimates[arm];
+            }
+        }
+
+        if (count == 0)
+        {
+            throw new ArgumentException("No arm is eligible.", nameof(eligible));
+        }
+
+        PolicyDecision choice;
+        lock (_randomLock)
+        {
+            choice = Choose(compact[..count], _random);
+        }
+
+        return choice with { Arm = map[choice.Arm] };
+    }
+
+    /// <inheritdoc />
+    public void Update(int arm, ReadOnlySpan<float> context, ArmObservation observation)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckArm(arm);
         CheckContext(context);
-        if (!double.IsFinite(reward))
-        {
-            throw new ArgumentOutOfRangeException(nameof(reward), reward, "The reward must be a finite number.");
-        }
-
+        CheckObservation(observation, nameof(observation));
         if (_single is not null)
         {
-            Observe(_single[arm], context, reward);
+            Observe(_single[arm], context, observation);
         }
         else
         {
-            Observe(_double![arm], context, reward);
+            Observe(_double![arm], context, observation);
         }
     }
 
     /// <inheritdoc />
-    public void Fit(ReadOnlySpan<float> contexts, ReadOnlySpan<double> rewards, int count)
+    public void Fit(ReadOnlySpan<float> contexts, ReadOnlySpan<ArmObservation> observations, int count)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -140,9 +193,9 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             throw new ArgumentException($"Expected {count} contexts of {d} features ({(long)count * d} values), got {contexts.Length}.", nameof(contexts));
         }
 
-        if (rewards.Length != (long)count * k)
+        if (observations.Length != (long)count * k)
         {
-            throw new ArgumentException($"Expected {count} rows of {k} rewards ({(long)count * k} values), got {rewards.Length}.", nameof(rewards));
+            throw new ArgumentException($"Expected {count} rows of {k} observations ({(long)count * k} values), got {observations.Length}.", nameof(observations));
         }
 
         for (int i = 0; i < contexts.Length; i++)
@@ -153,12 +206,9 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             }
         }
 
-        for (int i = 0; i < rewards.Length; i++)
+        for (int i = 0; i < observations.Length; i++)
         {
-            if (!double.IsFinite(rewards[i]))
-            {
-                throw new ArgumentException($"The reward of arm {i % k} on example {i / k} is not finite.", nameof(rewards));
-            }
+            CheckObservation(observations[i], nameof(observations), $" (arm {i % k}, example {i / k})");
         }
 
         if (count == 0)
@@ -166,10 +216,12 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             return;
         }
 
-        // Full information: every arm sees every example, so Σ x xᵀ is shared and only Σ r x differs per arm. Only its
-        // upper triangle is accumulated (it is symmetric), then mirrored.
+        // Full information: every arm sees every example, so Σ x xᵀ is shared and only the targets and sums differ per
+        // arm. Only the Gram matrix's upper triangle is accumulated (it is symmetric), then mirrored.
         var gram = new double[d * d];
-        var targets = new double[k * d];
+        var scoreTargets = new double[k * d];
+        var outputTargets = new double[k * d];
+        var sums = new ArmScalarSums[k];
         var x = new double[d];
         for (int n = 0; n < count; n++)
         {
@@ -186,8 +238,12 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
 
             for (int arm = 0; arm < k; arm++)
             {
-                Span<double> target = targets.AsSpan(arm * d, d);
-                TensorPrimitives.MultiplyAdd(x, rewards[(n * k) + arm], target, target);
+                var observation = observations[(n * k) + arm];
+                Span<double> scoreTarget = scoreTargets.AsSpan(arm * d, d);
+                Span<double> outputTarget = outputTargets.AsSpan(arm * d, d);
+                TensorPrimitives.MultiplyAdd(x, observation.Score, scoreTarget, scoreTarget);
+                TensorPrimitives.MultiplyAdd(x, observation.Tokens.Output, outputTarget, outputTarget);
+                sums[arm] = sums[arm].Add(observation);
             }
         }
 
@@ -206,7 +262,8 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             for (int arm = 0; arm < k; arm++)
             {
                 _arms[arm].Synchronize();
-                _arms[arm].Model.AddBatch(gram, targets.AsSpan(arm * d, d), count, arm > 0 ? _arms[arm - 1].Model : null);
+                _arms[arm].Model.AddBatch(gram, scoreTargets.AsSpan(arm * d, d), outputTargets.AsSpan(arm * d, d), count, arm > 0 ? _arms[arm - 1].Model : null);
+                _arms[arm].AddScalarSums(sums[arm]);
                 _arms[arm].Refresh();
             }
         }
@@ -216,22 +273,22 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         }
     }
 
-    /// <summary>Copies the learned state of every arm into a serialisable value.</summary>
-    /// <returns>The state, one entry per arm in arm order.</returns>
-    public IReadOnlyList<RidgeModelState> ExportState()
+    /// <inheritdoc />
+    public IReadOnlyList<ArmStatistics> ExportStatistics()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         EnterAll();
         try
         {
-            var state = new RidgeModelState[ArmCount];
+            var statistics = new ArmStatistics[ArmCount];
             for (int arm = 0; arm < ArmCount; arm++)
             {
                 _arms[arm].Synchronize();
-                state[arm] = _arms[arm].Model.ExportState();
+                statistics[arm] = new ArmStatistics(Dimension);
+                _arms[arm].ExportTo(statistics[arm]);
             }
 
-            return state;
+            return statistics;
         }
         finally
         {
@@ -239,32 +296,47 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         }
     }
 
-    /// <summary>Replaces the learned state of every arm; nothing changes if any entry does not fit.</summary>
-    /// <param name="state">One entry per arm, in arm order.</param>
-    /// <exception cref="ArgumentException">The state does not fit this policy.</exception>
-    public void ImportState(IReadOnlyList<RidgeModelState> state)
+    /// <inheritdoc />
+    public void ImportStatistics(IReadOnlyList<ArmStatistics> statistics)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(state);
-        if (state.Count != ArmCount)
+        ArgumentNullException.ThrowIfNull(statistics);
+        if (statistics.Count != ArmCount)
         {
-            throw new ArgumentException($"The state has {state.Count} arms, but the policy has {ArmCount}.", nameof(state));
+            throw new ArgumentException($"The statistics have {statistics.Count} arms, but the policy has {ArmCount}.", nameof(statistics));
         }
 
-        foreach (var arm in state)
+        // Everything is checked before anything changes: all or nothing.
+        for (int arm = 0; arm < ArmCount; arm++)
         {
-            if (arm is null || arm.Dimension != Dimension || arm.Gram.Length != Dimension * Dimension || arm.Targets.Length != Dimension)
+            var entry = statistics[arm] ?? throw new ArgumentException($"The statistics of arm {arm} are null.", nameof(statistics));
+            if (entry.Dimension != Dimension)
             {
-                throw new ArgumentException($"Every arm's state must have dimension {Dimension}.", nameof(state));
+                throw new ArgumentException($"The statistics of arm {arm} have dimension {entry.Dimension}, but the policy expects {Dimension}.", nameof(statistics));
+            }
+
+            var errors = entry.GetValidationErrors();
+            if (errors.Count > 0)
+            {
+                throw new ArgumentException($"The statistics of arm {arm} are invalid: {string.Join(" ", errors)}", nameof(statistics));
+            }
+
+            try
+            {
+                RidgeRegressionModel.CheckPositiveDefinite(entry.Gram, _arms[arm].Model.Regularization, Dimension);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"The statistics of arm {arm} are invalid: {ex.Message}", nameof(statistics), ex);
             }
         }
 
         EnterAll();
         try
         {
-            for (int i = 0; i < ArmCount; i++)
+            for (int arm = 0; arm < ArmCount; arm++)
             {
-                _arms[i].Replace(state[i]);
+                _arms[arm].Replace(statistics[arm]);
             }
         }
         finally
@@ -273,10 +345,10 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         }
     }
 
-    /// <summary>Gets a copy of an arm's current weights θ.</summary>
+    /// <summary>Gets a copy of an arm's current score weights θ_score.</summary>
     /// <param name="arm">The arm's index.</param>
-    /// <returns>A copy of θ.</returns>
-    public double[] GetWeights(int arm)
+    /// <returns>A copy of θ_score.</returns>
+    public double[] GetScoreWeights(int arm)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckArm(arm);
@@ -284,7 +356,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         lock (gate)
         {
             _arms[arm].Synchronize();
-            return _arms[arm].Model.Weights.ToArray();
+            return _arms[arm].Model.ScoreWeights.ToArray();
         }
     }
 
@@ -363,7 +435,10 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         return arms;
     }
 
-    private static void Estimate<T>(ArmPosterior<T>[] arms, ReadOnlySpan<float> context, Span<ArmEstimate> estimates)
+    // Tokens of pseudo-evidence behind an arm's input ratio before it has billed any: the ratio starts at 1.
+    private const double PriorInputTokens = 100;
+
+    private static void Estimate<T>(ArmPosterior<T>[] arms, ReadOnlySpan<float> context, double estimatedInputTokens, Span<ArmEstimate> estimates)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int padded = ArmPosterior<T>.PaddedLength(context.Length);
@@ -372,8 +447,8 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         LoadPadded(context, x);
         for (int arm = 0; arm < arms.Length; arm++)
         {
-            var (prediction, quadraticForm) = arms[arm].Evaluate(x);
-            estimates[arm] = new ArmEstimate(prediction, Math.Sqrt(quadraticForm));
+            var (score, output, quadraticForm, sums) = arms[arm].Evaluate(x);
+            estimates[arm] = new ArmEstimate(score, Math.Sqrt(quadraticForm), sums.Predict(estimatedInputTokens, output, PriorInputTokens));
         }
 
         if (rented is not null)
@@ -382,7 +457,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         }
     }
 
-    private static void Observe<T>(ArmPosterior<T> posterior, ReadOnlySpan<float> context, double reward)
+    private static void Observe<T>(ArmPosterior<T> posterior, ReadOnlySpan<float> context, in ArmObservation observation)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int padded = ArmPosterior<T>.PaddedLength(context.Length);
@@ -391,12 +466,31 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         LoadPadded(context, x);
         lock (posterior.WriteLock)
         {
-            posterior.Observe(context, x, reward);
+            posterior.Observe(context, x, observation);
         }
 
         if (rented is not null)
         {
             ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    private static void CheckObservation(in ArmObservation observation, string paramName, string where = "")
+    {
+        if (!double.IsFinite(observation.Score))
+        {
+            throw new ArgumentOutOfRangeException(paramName, observation.Score, $"The score must be a finite number{where}.");
+        }
+
+        var tokens = observation.Tokens;
+        if (tokens.UncachedInput < 0 || tokens.CachedInput < 0 || tokens.CacheWrite < 0 || tokens.LongCacheWrite < 0 || tokens.Output < 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, tokens, $"Token counts must not be negative{where}.");
+        }
+
+        if (!double.IsFinite(observation.EstimatedInputTokens) || observation.EstimatedInputTokens < 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, observation.EstimatedInputTokens, $"The estimated input tokens must be a finite number, not negative{where}.");
         }
     }
 

@@ -48,6 +48,21 @@ public abstract class LinearPolicyOptions
         }
     }
 
+    /// <summary>Returns the numeric settings by name, for a snapshot's record of what learned.</summary>
+    /// <returns>The settings.</returns>
+    public IReadOnlyDictionary<string, double> Describe()
+    {
+        var settings = new Dictionary<string, double>(StringComparer.Ordinal) { [nameof(Regularization)] = Regularization };
+        AddSettings(settings);
+        return settings;
+    }
+
+    /// <summary>Adds the policy's own numeric settings to <paramref name="settings"/>.</summary>
+    /// <param name="settings">The settings to add to.</param>
+    protected virtual void AddSettings(Dictionary<string, double> settings)
+    {
+    }
+
     /// <summary>Adds a description of each invalid value to <paramref name="errors"/>.</summary>
     /// <param name="errors">The list to add to.</param>
     protected virtual void AddValidationErrors(List<string> errors)

@@ -4,25 +4,32 @@ using MathNet.Numerics.LinearAlgebra;
 namespace MetaLlm;
 
 /// <summary>
-/// A ridge-regression reward model for one arm: <c>A = λI + Σ x xᵀ</c>, <c>b = Σ r x</c>, <c>θ = A⁻¹ b</c>.
+/// The ridge-regression models of one arm: one matrix <c>A = G + pI</c> (with <c>G = Σ x xᵀ</c> and the penalty
+/// <c>p</c>) shared by two targets, the score (<c>θ_score = A⁻¹ Σ score·x</c>) and the answer's output tokens
+/// (<c>θ_output = A⁻¹ Σ outputTokens·x</c>).
 /// </summary>
 /// <remarks>
 /// The inverse <c>A⁻¹</c> is kept up to date with O(d²) Sherman–Morrison updates, so neither a decision nor an
-/// update ever factorises a d×d matrix. <c>A</c> and <c>b</c> are kept too: they are additive, so the state of
-/// several routers can be merged. This type is not thread-safe; policies guard it.
+/// update ever factorises a d×d matrix. <c>G</c> is kept without the penalty, and the targets apart, so statistics
+/// add up across routers and the penalty can change (see <see cref="ArmStatistics"/>). This type is not
+/// thread-safe; policies guard it.
 /// </remarks>
 public sealed class RidgeRegressionModel
 {
-    private readonly double[] _gram;      // A = λI + Σ x xᵀ, row-major d×d
-    private readonly double[] _inverse;   // A⁻¹, row-major d×d
-    private readonly double[] _targets;   // b = Σ r x
-    private readonly double[] _weights;   // θ = A⁻¹ b
+    private const int Score = 0;
+    private const int Output = 1;
+    private const int TargetCount = 2;
+
+    private readonly double[] _gram;      // G = Σ x xᵀ, row-major d×d, without the penalty
+    private readonly double[] _inverse;   // (G + pI)⁻¹, row-major d×d
+    private readonly double[] _targets;   // Σ score·x, then Σ outputTokens·x
+    private readonly double[] _weights;   // θ_score, then θ_output
     private readonly double[] _scratch;   // A⁻¹ x during an update
     private double[]? _batchScratch;      // the A⁻¹ x_k of a batch, kept between batches
 
     /// <summary>Initializes a new instance of the <see cref="RidgeRegressionModel"/> class with no observations.</summary>
-    /// <param name="dimension">The number of features; at least 1.</param>
-    /// <param name="regularization">The ridge penalty λ added to the diagonal; positive and finite.</param>
+    /// <param name="dimension">The number of features; from 1 to <see cref="LinearPolicyOptions.MaxDimension"/>.</param>
+    /// <param name="regularization">The ridge penalty p added to the diagonal; positive and finite.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     public RidgeRegressionModel(int dimension, double regularization)
     {
@@ -37,12 +44,11 @@ public sealed class RidgeRegressionModel
         Regularization = regularization;
         _gram = new double[dimension * dimension];
         _inverse = new double[dimension * dimension];
-        _targets = new double[dimension];
-        _weights = new double[dimension];
+        _targets = new double[TargetCount * dimension];
+        _weights = new double[TargetCount * dimension];
         _scratch = new double[dimension];
         for (int i = 0; i < dimension; i++)
         {
-            _gram[(i * dimension) + i] = regularization;
             _inverse[(i * dimension) + i] = 1.0 / regularization;
         }
     }
@@ -50,31 +56,46 @@ public sealed class RidgeRegressionModel
     /// <summary>Gets the number of features.</summary>
     public int Dimension { get; }
 
-    /// <summary>Gets the ridge penalty λ on the diagonal of <c>A</c>.</summary>
+    /// <summary>Gets the ridge penalty p on the diagonal of <c>A</c>.</summary>
     public double Regularization { get; }
 
     /// <summary>Gets the number of observations the model has learned from.</summary>
     public long ObservationCount { get; private set; }
 
-    /// <summary>Gets the current weights <c>θ = A⁻¹ b</c>.</summary>
-    public ReadOnlySpan<double> Weights => _weights;
+    /// <summary>Gets the score weights <c>θ_score = A⁻¹ Σ score·x</c>.</summary>
+    public ReadOnlySpan<double> ScoreWeights => _weights.AsSpan(Score * Dimension, Dimension);
 
-    /// <summary>Gets <c>A = λI + Σ x xᵀ</c>, row-major.</summary>
+    /// <summary>Gets the output-token weights <c>θ_output = A⁻¹ Σ outputTokens·x</c>.</summary>
+    public ReadOnlySpan<double> OutputTokenWeights => _weights.AsSpan(Output * Dimension, Dimension);
+
+    /// <summary>Gets <c>G = Σ x xᵀ</c>, row-major, without the penalty.</summary>
     public ReadOnlySpan<double> Gram => _gram;
 
-    /// <summary>Gets <c>b = Σ r x</c>.</summary>
-    public ReadOnlySpan<double> Targets => _targets;
+    /// <summary>Gets <c>Σ score·x</c>.</summary>
+    public ReadOnlySpan<double> ScoreTargets => _targets.AsSpan(Score * Dimension, Dimension);
 
-    /// <summary>Gets <c>A⁻¹</c>, row-major.</summary>
+    /// <summary>Gets <c>Σ outputTokens·x</c>.</summary>
+    public ReadOnlySpan<double> OutputTokenTargets => _targets.AsSpan(Output * Dimension, Dimension);
+
+    /// <summary>Gets <c>A⁻¹ = (G + pI)⁻¹</c>, row-major.</summary>
     public ReadOnlySpan<double> Inverse => _inverse;
 
-    /// <summary>Predicts the reward of a context: <c>xᵀθ</c>.</summary>
+    /// <summary>Predicts the score of a context: <c>xᵀθ_score</c>.</summary>
     /// <param name="context">The context vector x, of length <see cref="Dimension"/>.</param>
-    /// <returns>The predicted reward.</returns>
-    public double Predict(ReadOnlySpan<double> context)
+    /// <returns>The predicted score.</returns>
+    public double PredictScore(ReadOnlySpan<double> context)
     {
         CheckLength(context);
-        return TensorPrimitives.Dot(context, _weights);
+        return TensorPrimitives.Dot(context, ScoreWeights);
+    }
+
+    /// <summary>Predicts the output tokens of an answer to a context: <c>xᵀθ_output</c> (not clipped at zero).</summary>
+    /// <param name="context">The context vector x, of length <see cref="Dimension"/>.</param>
+    /// <returns>The predicted output tokens.</returns>
+    public double PredictOutputTokens(ReadOnlySpan<double> context)
+    {
+        CheckLength(context);
+        return TensorPrimitives.Dot(context, OutputTokenWeights);
     }
 
     /// <summary>Computes <c>xᵀA⁻¹x</c>, the squared width of the confidence ellipsoid along x.</summary>
@@ -99,19 +120,17 @@ public sealed class RidgeRegressionModel
         return Math.Max(sum, 0);
     }
 
-    /// <summary>Adds one observation: <c>A += x xᵀ</c>, <c>b += r x</c>, and refreshes <c>A⁻¹</c> and <c>θ</c> in O(d²).</summary>
+    /// <summary>Adds one observation: <c>G += x xᵀ</c>, the targets, and refreshes <c>A⁻¹</c> and θ in O(d²).</summary>
     /// <param name="context">The context vector x, of length <see cref="Dimension"/>; finite.</param>
-    /// <param name="reward">The observed reward r; finite.</param>
+    /// <param name="score">The observed score; finite.</param>
+    /// <param name="outputTokens">The answer's output tokens; finite.</param>
     /// <exception cref="ArgumentException">The context has the wrong length.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The reward is not finite.</exception>
-    public void Update(ReadOnlySpan<double> context, double reward)
+    /// <exception cref="ArgumentOutOfRangeException">The score or the tokens are not finite.</exception>
+    public void Update(ReadOnlySpan<double> context, double score, double outputTokens)
     {
         CheckLength(context);
-        if (!double.IsFinite(reward))
-        {
-            throw new ArgumentOutOfRangeException(nameof(reward), reward, "The reward must be a finite number.");
-        }
-
+        CheckFinite(score, nameof(score));
+        CheckFinite(outputTokens, nameof(outputTokens));
         int d = Dimension;
         Span<double> inverseX = _scratch;
         for (int i = 0; i < d; i++)
@@ -122,7 +141,7 @@ public sealed class RidgeRegressionModel
         double denominator = 1 + TensorPrimitives.Dot(context, inverseX);
         for (int i = 0; i < d; i++)
         {
-            // Sherman–Morrison: A⁻¹ -= (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x); A += x xᵀ.
+            // Sherman–Morrison: A⁻¹ -= (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x); G += x xᵀ.
             double scaled = -inverseX[i] / denominator;
             if (scaled != 0)
             {
@@ -138,21 +157,22 @@ public sealed class RidgeRegressionModel
             }
         }
 
-        TensorPrimitives.MultiplyAdd(context, reward, _targets, _targets);
+        AddTargets(context, score, outputTokens);
         RefreshWeights();
         ObservationCount++;
     }
 
     /// <summary>
     /// Adds several observations in order, with the same result as calling <see cref="Update"/> for each, but in
-    /// one pass over <c>A⁻¹</c> and <c>A</c> instead of one per observation (Woodbury's identity applied step by step).
+    /// one pass over <c>A⁻¹</c> and <c>G</c> instead of one per observation (Woodbury's identity applied step by step).
     /// </summary>
     /// <param name="contexts">The context vectors, row-major: <paramref name="count"/> × <see cref="Dimension"/>; finite.</param>
-    /// <param name="rewards">The rewards, <paramref name="count"/> of them; finite.</param>
+    /// <param name="scores">The scores, <paramref name="count"/> of them; finite.</param>
+    /// <param name="outputTokens">The output tokens, <paramref name="count"/> of them; finite.</param>
     /// <param name="count">The number of observations.</param>
     /// <exception cref="ArgumentException">A span has the wrong length.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The count is negative or a reward is not finite.</exception>
-    public void AddObservations(ReadOnlySpan<double> contexts, ReadOnlySpan<double> rewards, int count)
+    /// <exception cref="ArgumentOutOfRangeException">The count is negative or a score or token count is not finite.</exception>
+    public void AddObservations(ReadOnlySpan<double> contexts, ReadOnlySpan<double> scores, ReadOnlySpan<double> outputTokens, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         int d = Dimension;
@@ -161,17 +181,15 @@ public sealed class RidgeRegressionModel
             throw new ArgumentException($"Expected {count} contexts of {d} features ({(long)count * d} values), got {contexts.Length}.", nameof(contexts));
         }
 
-        if (rewards.Length != count)
+        if (scores.Length != count || outputTokens.Length != count)
         {
-            throw new ArgumentException($"Expected {count} rewards, got {rewards.Length}.", nameof(rewards));
+            throw new ArgumentException($"Expected {count} scores and {count} output token counts, got {scores.Length} and {outputTokens.Length}.", nameof(scores));
         }
 
         for (int k = 0; k < count; k++)
         {
-            if (!double.IsFinite(rewards[k]))
-            {
-                throw new ArgumentOutOfRangeException(nameof(rewards), rewards[k], $"Reward {k} is not a finite number.");
-            }
+            CheckFinite(scores[k], nameof(scores));
+            CheckFinite(outputTokens[k], nameof(outputTokens));
         }
 
         if (count == 0)
@@ -181,7 +199,7 @@ public sealed class RidgeRegressionModel
 
         if (count == 1)
         {
-            Update(contexts, rewards[0]);
+            Update(contexts, scores[0], outputTokens[0]);
             return;
         }
 
@@ -240,7 +258,7 @@ public sealed class RidgeRegressionModel
 
         for (int k = 0; k < count; k++)
         {
-            TensorPrimitives.MultiplyAdd(contexts.Slice(k * d, d), rewards[k], _targets, _targets);
+            AddTargets(contexts.Slice(k * d, d), scores[k], outputTokens[k]);
         }
 
         RefreshWeights();
@@ -248,33 +266,37 @@ public sealed class RidgeRegressionModel
     }
 
     /// <summary>
-    /// Adds many observations at once (<c>A += Σ x xᵀ</c>, <c>b += Σ r x</c>) and recomputes <c>A⁻¹</c> by a
-    /// Cholesky factorisation, which is faster and more accurate than one Sherman–Morrison step per observation.
+    /// Adds many observations at once (<c>G += Σ x xᵀ</c> and the targets) and recomputes <c>A⁻¹</c> by a Cholesky
+    /// factorisation, which is faster and more accurate than one Sherman–Morrison step per observation.
     /// </summary>
     /// <param name="gramIncrement">Σ x xᵀ over the observations, row-major d×d.</param>
-    /// <param name="targetIncrement">Σ r x over the observations.</param>
+    /// <param name="scoreTargetIncrement">Σ score·x over the observations.</param>
+    /// <param name="outputTokenTargetIncrement">Σ outputTokens·x over the observations.</param>
     /// <param name="count">The number of observations.</param>
-    public void AddBatch(ReadOnlySpan<double> gramIncrement, ReadOnlySpan<double> targetIncrement, long count) =>
-        AddBatch(gramIncrement, targetIncrement, count, null);
+    /// <exception cref="ArgumentException">A span has the wrong length, or <c>G + pI</c> is not positive definite.</exception>
+    public void AddBatch(ReadOnlySpan<double> gramIncrement, ReadOnlySpan<double> scoreTargetIncrement, ReadOnlySpan<double> outputTokenTargetIncrement, long count) =>
+        AddBatch(gramIncrement, scoreTargetIncrement, outputTokenTargetIncrement, count, null);
 
     /// <summary>
-    /// Adds a batch like <see cref="AddBatch(ReadOnlySpan{double}, ReadOnlySpan{double}, long)"/>; when
-    /// <paramref name="sameGramCandidate"/> ends with exactly the same <c>A</c>, its <c>A⁻¹</c> is copied instead of
-    /// factorising again.
+    /// Adds a batch like the public overload; when <paramref name="sameGramCandidate"/> ends with exactly the same
+    /// <c>G</c> and penalty, its <c>A⁻¹</c> is copied instead of factorising again.
     /// </summary>
-    internal void AddBatch(ReadOnlySpan<double> gramIncrement, ReadOnlySpan<double> targetIncrement, long count, RidgeRegressionModel? sameGramCandidate)
+    internal void AddBatch(ReadOnlySpan<double> gramIncrement, ReadOnlySpan<double> scoreTargetIncrement, ReadOnlySpan<double> outputTokenTargetIncrement, long count, RidgeRegressionModel? sameGramCandidate)
     {
         int d = Dimension;
-        if (gramIncrement.Length != d * d || targetIncrement.Length != d)
+        if (gramIncrement.Length != d * d || scoreTargetIncrement.Length != d || outputTokenTargetIncrement.Length != d)
         {
-            throw new ArgumentException($"The batch must have a {d}×{d} Gram increment and a target increment of length {d}.", nameof(gramIncrement));
+            throw new ArgumentException($"The batch must have a {d}×{d} Gram increment and target increments of length {d}.", nameof(gramIncrement));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         TensorPrimitives.Add(_gram, gramIncrement, _gram);
-        TensorPrimitives.Add(_targets, targetIncrement, _targets);
+        Span<double> scoreTargets = _targets.AsSpan(Score * d, d);
+        Span<double> outputTargets = _targets.AsSpan(Output * d, d);
+        TensorPrimitives.Add(scoreTargets, scoreTargetIncrement, scoreTargets);
+        TensorPrimitives.Add(outputTargets, outputTokenTargetIncrement, outputTargets);
         ObservationCount += count;
-        if (sameGramCandidate is not null && sameGramCandidate.Dimension == d && _gram.AsSpan().SequenceEqual(sameGramCandidate._gram))
+        if (sameGramCandidate is not null && sameGramCandidate.Dimension == d && sameGramCandidate.Regularization == Regularization && _gram.AsSpan().SequenceEqual(sameGramCandidate._gram))
         {
             sameGramCandidate._inverse.CopyTo(_inverse, 0);
             RefreshWeights();
@@ -285,62 +307,116 @@ public sealed class RidgeRegressionModel
         }
     }
 
-    /// <summary>Recomputes <c>A⁻¹</c> from <c>A</c> by Cholesky factorisation and refreshes θ.</summary>
+    /// <summary>Recomputes <c>A⁻¹</c> from <c>G + pI</c> by Cholesky factorisation and refreshes θ.</summary>
+    /// <exception cref="ArgumentException"><c>G + pI</c> is not positive definite (the model is left unchanged).</exception>
     public void Refactorize()
     {
-        int d = Dimension;
+        var inverse = Invert(_gram, Regularization, Dimension);
+        inverse.CopyTo(_inverse, 0);
+        RefreshWeights();
+    }
 
-        // MathNet stores matrices column by column; ours are row by row, so both are transposed on the way. (A is
-        // symmetric when built by this class, but an imported state need not be, and A⁻¹ is symmetric only up to rounding.)
+    /// <summary>Copies this model's sums (<c>G</c>, the targets and the count) into <paramref name="destination"/>.</summary>
+    /// <param name="destination">Statistics of the same dimension; their scalar sums are left as they are.</param>
+    /// <exception cref="ArgumentException">The dimension differs.</exception>
+    public void ExportTo(ArmStatistics destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        CheckDimension(destination);
+        _gram.CopyTo(destination.Gram, 0);
+        ScoreTargets.CopyTo(destination.ScoreTargets);
+        OutputTokenTargets.CopyTo(destination.OutputTokenTargets);
+        destination.Count = ObservationCount;
+    }
+
+    /// <summary>Replaces this model's sums by those of <paramref name="statistics"/> and recomputes <c>A⁻¹</c> and θ.</summary>
+    /// <param name="statistics">The statistics, of the same dimension.</param>
+    /// <exception cref="ArgumentException">The dimension differs, or <c>G + pI</c> is not positive definite; nothing changes then.</exception>
+    public void ImportFrom(ArmStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        CheckDimension(statistics);
+        var inverse = Invert(statistics.Gram, Regularization, Dimension);
+        statistics.Gram.CopyTo(_gram, 0);
+        statistics.ScoreTargets.CopyTo(_targets, Score * Dimension);
+        statistics.OutputTokenTargets.CopyTo(_targets, Output * Dimension);
+        ObservationCount = statistics.Count;
+        inverse.CopyTo(_inverse, 0);
+        RefreshWeights();
+    }
+
+    /// <summary>Checks that <c>G + pI</c> is positive definite, by factorising it.</summary>
+    internal static void CheckPositiveDefinite(double[] gram, double regularization, int dimension) => _ = Invert(gram, regularization, dimension);
+
+    // MathNet stores matrices column by column; ours are row by row, so both are transposed on the way.
+    private static double[] Invert(double[] gram, double regularization, int d)
+    {
         var columnMajor = new double[d * d];
         for (int i = 0; i < d; i++)
         {
             for (int j = 0; j < d; j++)
             {
-                columnMajor[(j * d) + i] = _gram[(i * d) + j];
+                columnMajor[(j * d) + i] = gram[(i * d) + j] + (i == j ? regularization : 0);
             }
         }
 
-        var gram = Matrix<double>.Build.Dense(d, d, columnMajor);
-        double[] inverse = gram.Cholesky().Solve(Matrix<double>.Build.DenseIdentity(d)).AsColumnMajorArray();
+        var matrix = Matrix<double>.Build.Dense(d, d, columnMajor);
+        MathNet.Numerics.LinearAlgebra.Factorization.Cholesky<double> cholesky;
+        try
+        {
+            cholesky = matrix.Cholesky();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException("The Gram matrix plus the ridge penalty is not positive definite.", nameof(gram), ex);
+        }
+
+        double[] solved = cholesky.Solve(Matrix<double>.Build.DenseIdentity(d)).AsColumnMajorArray();
+        var inverse = new double[d * d];
         for (int i = 0; i < d; i++)
         {
             for (int j = 0; j < d; j++)
             {
-                _inverse[(i * d) + j] = inverse[(j * d) + i];
+                double value = solved[(j * d) + i];
+                if (!double.IsFinite(value))
+                {
+                    throw new ArgumentException("The Gram matrix plus the ridge penalty is not positive definite.", nameof(gram));
+                }
+
+                inverse[(i * d) + j] = value;
             }
         }
 
-        RefreshWeights();
+        return inverse;
     }
 
-    /// <summary>Copies this model's state (A, b and count) into a serialisable value.</summary>
-    /// <returns>The state.</returns>
-    public RidgeModelState ExportState() => new(Dimension, Regularization, ObservationCount, _gram.ToArray(), _targets.ToArray());
-
-    /// <summary>Replaces this model's state by <paramref name="state"/> and recomputes <c>A⁻¹</c> and θ.</summary>
-    /// <param name="state">The state, with the same dimension.</param>
-    /// <exception cref="ArgumentException">The state does not fit this model.</exception>
-    public void ImportState(RidgeModelState state)
+    private void AddTargets(ReadOnlySpan<double> context, double score, double outputTokens)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        if (state.Dimension != Dimension || state.Gram.Length != Dimension * Dimension || state.Targets.Length != Dimension)
-        {
-            throw new ArgumentException($"The state has dimension {state.Dimension}, but this model has dimension {Dimension}.", nameof(state));
-        }
-
-        state.Gram.AsSpan().CopyTo(_gram);
-        state.Targets.AsSpan().CopyTo(_targets);
-        ObservationCount = state.ObservationCount;
-        Refactorize();
+        int d = Dimension;
+        Span<double> scoreTargets = _targets.AsSpan(Score * d, d);
+        Span<double> outputTargets = _targets.AsSpan(Output * d, d);
+        TensorPrimitives.MultiplyAdd(context, score, scoreTargets, scoreTargets);
+        TensorPrimitives.MultiplyAdd(context, outputTokens, outputTargets, outputTargets);
     }
 
     private void RefreshWeights()
     {
         int d = Dimension;
-        for (int i = 0; i < d; i++)
+        for (int t = 0; t < TargetCount; t++)
         {
-            _weights[i] = TensorPrimitives.Dot(new ReadOnlySpan<double>(_inverse, i * d, d), _targets);
+            ReadOnlySpan<double> targets = _targets.AsSpan(t * d, d);
+            for (int i = 0; i < d; i++)
+            {
+                _weights[(t * d) + i] = TensorPrimitives.Dot(new ReadOnlySpan<double>(_inverse, i * d, d), targets);
+            }
+        }
+    }
+
+    private void CheckDimension(ArmStatistics statistics)
+    {
+        if (statistics.Dimension != Dimension)
+        {
+            throw new ArgumentException($"The statistics have dimension {statistics.Dimension}, but this model has dimension {Dimension}.", nameof(statistics));
         }
     }
 
@@ -349,6 +425,14 @@ public sealed class RidgeRegressionModel
         if (context.Length != Dimension)
         {
             throw new ArgumentException($"The context has {context.Length} features, but the model has {Dimension}.", nameof(context));
+        }
+    }
+
+    private static void CheckFinite(double value, string name)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, "The value must be a finite number.");
         }
     }
 }

@@ -27,6 +27,13 @@ public sealed class ThompsonSamplingPolicyOptions : LinearPolicyOptions
     public ThompsonSamplingPolicyOptions Clone() => (ThompsonSamplingPolicyOptions)MemberwiseClone();
 
     /// <inheritdoc />
+    protected override void AddSettings(Dictionary<string, double> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings[nameof(PosteriorScale)] = PosteriorScale;
+    }
+
+    /// <inheritdoc />
     protected override void AddValidationErrors(List<string> errors)
     {
         base.AddValidationErrors(errors);

@@ -34,10 +34,15 @@ internal sealed class CostNormalizer
         return ceiling > 0 ? (double)(costUsd / ceiling) : 0;
     }
 
-    /// <summary>Normalises a cost known only in dollars, which needs a fixed reference.</summary>
-    public double Normalize(decimal costUsd) => _reference is { } reference
-        ? (double)(costUsd / reference)
-        : throw new InvalidOperationException(
-            "A cost given only in dollars cannot be normalised against the most expensive arm's prices without token counts. " +
-            $"Give the usage instead, or set {nameof(MetaLlmRouterOptions)}.{nameof(MetaLlmRouterOptions.CostReferenceUsd)}.");
+    /// <summary>Normalises a predicted cost in the same way, in double precision.</summary>
+    public double NormalizePrediction(double costUsd, PredictedTokens tokens)
+    {
+        if (_reference is { } reference)
+        {
+            return costUsd / (double)reference;
+        }
+
+        double ceiling = _ceiling.EstimateCost(tokens);
+        return ceiling > 0 ? costUsd / ceiling : 0;
+    }
 }

@@ -131,6 +131,16 @@ public sealed record ModelPricing
         }
     }
 
+    /// <summary>Estimates the cost in US dollars of predicted token counts, in double precision (for decisions, not bills).</summary>
+    /// <param name="tokens">The predicted token counts; not negative.</param>
+    /// <returns>The estimated cost in US dollars.</returns>
+    public double EstimateCost(PredictedTokens tokens) =>
+        ((tokens.UncachedInput * (double)InputPerMillionTokens)
+            + (tokens.CachedInput * (double)EffectiveCachedInputPerMillionTokens)
+            + (tokens.CacheWrite * (double)EffectiveCacheWritePerMillionTokens)
+            + (tokens.LongCacheWrite * (double)EffectiveLongCacheWritePerMillionTokens)
+            + (tokens.Output * (double)OutputPerMillionTokens)) / 1_000_000;
+
     /// <summary>
     /// Computes the cost in US dollars of a response's reported usage, or returns <see langword="null"/> when the
     /// usage reports no token count (an unknown cost, not a free answer).

@@ -2,16 +2,21 @@ using Microsoft.Extensions.AI;
 
 namespace MetaLlm;
 
-/// <summary>Selects an arm for a request: featurizes it, checks the features, and asks the policy to decide.</summary>
+/// <summary>
+/// Selects an arm for a request: featurizes it, checks the features, lets the policy estimate every arm, prices the
+/// estimates with the current λ, and lets the policy choose.
+/// </summary>
 internal sealed class ArmSelector
 {
-    private readonly int _armCount;
+    private readonly IReadOnlyList<RouterArm> _arms;
+    private readonly RewardFunction _reward;
 
-    public ArmSelector(IRequestFeaturizer featurizer, IRoutingPolicy policy, int armCount)
+    public ArmSelector(IRequestFeaturizer featurizer, IRoutingPolicy policy, IReadOnlyList<RouterArm> arms, RewardFunction reward)
     {
         Featurizer = featurizer;
         Policy = policy;
-        _armCount = armCount;
+        _arms = arms;
+        _reward = reward;
     }
 
     public IRequestFeaturizer Featurizer { get; }
@@ -23,15 +28,17 @@ internal sealed class ArmSelector
     {
         var context = new float[Featurizer.Dimension];
         await FeaturizeAsync(messages, options, context, "The request", cancellationToken).ConfigureAwait(false);
+        double inputTokens = InputTokenEstimate.FromRequest(messages, options);
+        double costWeight = _reward.CostWeight;
         if (keepEstimates)
         {
-            var estimates = new ArmEstimate[_armCount];
-            var decision = Decide(context, estimates);
-            return new ArmSelection(context, decision.Arm, decision.Propensity, estimates);
+            var estimates = new ArmEstimate[_arms.Count];
+            var decision = Decide(context, inputTokens, costWeight, estimates);
+            return new ArmSelection(context, inputTokens, decision.Arm, decision.Propensity, costWeight, estimates);
         }
 
-        var chosen = DecideWithoutEstimates(context);
-        return new ArmSelection(context, chosen.Arm, chosen.Propensity, null);
+        var chosen = DecideWithoutEstimates(context, inputTokens, costWeight);
+        return new ArmSelection(context, inputTokens, chosen.Arm, chosen.Propensity, costWeight, null);
     }
 
     /// <summary>Writes a request's features into <paramref name="context"/> and checks they are finite.</summary>
@@ -52,18 +59,24 @@ internal sealed class ArmSelector
         }
     }
 
-    private PolicyDecision DecideWithoutEstimates(float[] context)
+    private PolicyDecision DecideWithoutEstimates(float[] context, double inputTokens, double costWeight)
     {
-        Span<ArmEstimate> estimates = _armCount <= 64 ? stackalloc ArmEstimate[_armCount] : new ArmEstimate[_armCount];
-        return Decide(context, estimates);
+        Span<ArmEstimate> estimates = _arms.Count <= 64 ? stackalloc ArmEstimate[_arms.Count] : new ArmEstimate[_arms.Count];
+        return Decide(context, inputTokens, costWeight, estimates);
     }
 
-    private PolicyDecision Decide(float[] context, Span<ArmEstimate> estimates)
+    private PolicyDecision Decide(float[] context, double inputTokens, double costWeight, Span<ArmEstimate> estimates)
     {
-        var decision = Policy.Decide(context, estimates);
-        if ((uint)decision.Arm >= (uint)_armCount)
+        Policy.Estimate(context, inputTokens, estimates);
+        for (int arm = 0; arm < estimates.Length; arm++)
         {
-            throw new InvalidOperationException($"The policy '{Policy.Name}' chose arm {decision.Arm}, but the router has {_armCount} arms.");
+            estimates[arm] = _reward.Price(_arms[arm], estimates[arm], costWeight);
+        }
+
+        var decision = Policy.Choose(estimates, []);
+        if ((uint)decision.Arm >= (uint)_arms.Count)
+        {
+            throw new InvalidOperationException($"The policy '{Policy.Name}' chose arm {decision.Arm}, but the router has {_arms.Count} arms.");
         }
 
         return decision;

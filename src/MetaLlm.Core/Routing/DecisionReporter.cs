@@ -16,6 +16,7 @@ internal sealed class DecisionReporter
     private readonly ILogger _logger;
     private readonly string _idPrefix = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant() + "-";
     private long _sequence;
+    private long _restoredDecisions;
 
     public DecisionReporter(IReadOnlyList<RouterArm> arms, DecisionLedger ledger, ILogger logger)
     {
@@ -24,13 +25,19 @@ internal sealed class DecisionReporter
         _logger = logger;
     }
 
+    /// <summary>Gets the number of decisions made, counting those of a restored snapshot.</summary>
+    public long DecisionCount => Interlocked.Read(ref _sequence) + Interlocked.Read(ref _restoredDecisions);
+
+    /// <summary>Counts a restored snapshot's decisions among this router's.</summary>
+    public void RestoreCount(long decisions) => Interlocked.Exchange(ref _restoredDecisions, decisions);
+
     /// <summary>Keeps a new decision for feedback.</summary>
     /// <param name="selection">The selection.</param>
     /// <param name="answeredElsewhere">Whether the caller calls the arm itself (<see cref="MetaLlmRouter.RouteAsync"/>), so the answer is not the router's to wait for.</param>
     public PendingDecision Open(in ArmSelection selection, bool answeredElsewhere)
     {
         string id = _idPrefix + Interlocked.Increment(ref _sequence).ToString("x", CultureInfo.InvariantCulture);
-        var decision = new PendingDecision(id, selection.ArmIndex, selection.Context, _ledger.Now);
+        var decision = new PendingDecision(id, selection.ArmIndex, selection.Context, selection.EstimatedInputTokens, _ledger.Now);
         if (answeredElsewhere)
         {
             decision.Answer();

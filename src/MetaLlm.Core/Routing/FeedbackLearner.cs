@@ -14,6 +14,7 @@ internal sealed class FeedbackLearner
     private readonly IRoutingPolicy _policy;
     private readonly RewardFunction _reward;
     private readonly ILogger _logger;
+    private long _feedbackCount;
 
     public FeedbackLearner(IReadOnlyList<RouterArm> arms, DecisionLedger ledger, IRoutingPolicy policy, RewardFunction reward, ILogger logger)
     {
@@ -23,6 +24,12 @@ internal sealed class FeedbackLearner
         _reward = reward;
         _logger = logger;
     }
+
+    /// <summary>Gets the number of feedbacks learned from, counting those of a restored snapshot.</summary>
+    public long FeedbackCount => Interlocked.Read(ref _feedbackCount);
+
+    /// <summary>Sets the count to a restored snapshot's.</summary>
+    public void RestoreCount(long feedback) => Interlocked.Exchange(ref _feedbackCount, feedback);
 
     public RecordedFeedback Record(string decisionId, double score, UsageDetails? usage)
     {
@@ -67,7 +74,8 @@ internal sealed class FeedbackLearner
             throw new InvalidOperationException($"Decision '{decisionId}' cannot be learned from now.");
         }
 
-        _policy.Update(decision.Arm, context, reward.Reward);
+        _policy.Update(decision.Arm, context, new ArmObservation(score, tokens, decision.EstimatedInputTokens));
+        Interlocked.Increment(ref _feedbackCount);
         Log.FeedbackRecorded(_logger, decisionId, arm.Name, score, reward.CostUsd, reward.Reward);
         return new RecordedFeedback(decisionId, arm.Name, score, reward.CostUsd, reward.NormalizedCost, reward.Reward);
     }

@@ -23,4 +23,13 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Warning, "Arm {ArmName} reported usage the router cannot price for decision {DecisionId}: {Problem} The answer is returned without a cost; feedback must pass the usage.")]
     public static partial void UsageNotPriced(ILogger logger, string armName, string decisionId, string problem);
+
+    [LoggerMessage(7, LogLevel.Information, "Restored the router's learned state: {Restored} arms from the snapshot, {Fresh} starting fresh, {SetAside} set aside.")]
+    public static partial void SnapshotRestored(ILogger logger, int restored, int fresh, int setAside);
+
+    [LoggerMessage(8, LogLevel.Information, "Arm {ArmName} is not in the snapshot and starts fresh.")]
+    public static partial void ArmStartsFresh(ILogger logger, string armName);
+
+    [LoggerMessage(9, LogLevel.Information, "Arm {ArmName} is in the snapshot but not in the router; its statistics are kept aside for its return.")]
+    public static partial void ArmSetAside(ILogger logger, string armName);
 }

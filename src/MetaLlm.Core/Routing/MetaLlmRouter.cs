@@ -30,6 +30,11 @@ public sealed class MetaLlmRouter : IChatClient
     private readonly FeedbackLearner _feedback;
     private readonly WarmStartFitter _warmStart;
     private readonly ChatClientMetadata _metadata = new("metallm");
+    private readonly RewardFunction _reward;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly object _snapshotLock = new();
+    private IReadOnlyDictionary<string, ArmStatistics> _setAside = new Dictionary<string, ArmStatistics>();
     private readonly bool _ownsPolicy;
     private volatile bool _disposed;
 
@@ -82,9 +87,12 @@ public sealed class MetaLlmRouter : IChatClient
 
         Arms = Array.AsReadOnly(_arms);
         var logger = loggerFactory?.CreateLogger<MetaLlmRouter>() ?? (ILogger)NullLogger.Instance;
-        var reward = new RewardFunction(_arms, _options.CostReferenceUsd, _options.CostWeight);
-        _selector = new ArmSelector(featurizer, policy, _arms.Length);
-        _ledger = new DecisionLedger(_options.MaxPendingDecisions, _options.PendingDecisionLifetime, timeProvider ?? TimeProvider.System);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger;
+        _reward = new RewardFunction(_arms, _options.CostReferenceUsd, _options.CostWeight);
+        var reward = _reward;
+        _selector = new ArmSelector(featurizer, policy, _arms, reward);
+        _ledger = new DecisionLedger(_options.MaxPendingDecisions, _options.PendingDecisionLifetime, _timeProvider);
         _reporter = new DecisionReporter(_arms, _ledger, logger);
         _feedback = new FeedbackLearner(_arms, _ledger, policy, reward, logger);
         _warmStart = new WarmStartFitter(_arms, _selector, reward, logger);
@@ -99,8 +107,24 @@ public sealed class MetaLlmRouter : IChatClient
     /// <summary>Gets the featurizer that turns requests into the policy's context vectors.</summary>
     public IRequestFeaturizer Featurizer => _selector.Featurizer;
 
-    /// <summary>Gets λ, the weight of normalised cost in the reward.</summary>
-    public double CostWeight => _options.CostWeight;
+    /// <summary>
+    /// Gets or sets λ, the weight of normalised cost in the reward. A change applies from the next decision, without
+    /// relearning: the score and the cost are learned apart and weighed when deciding.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative, infinite or not a number.</exception>
+    public double CostWeight
+    {
+        get => _reward.CostWeight;
+        set
+        {
+            if (!(value >= 0) || double.IsInfinity(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"{nameof(CostWeight)} must be finite and not negative.");
+            }
+
+            _reward.CostWeight = value;
+        }
+    }
 
     /// <summary>Gets the number of decisions currently kept for feedback, including ones already learned from or whose arm failed.</summary>
     public int PendingDecisionCount => _ledger.Count;
@@ -121,7 +145,7 @@ public sealed class MetaLlmRouter : IChatClient
         var selection = await _selector.SelectAsync(request, options, keepEstimates: true, cancellationToken).ConfigureAwait(false);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var decision = _reporter.Open(selection, answeredElsewhere: true);
-        return new RoutingDecision(decision.Id, _arms[selection.ArmIndex], selection.ArmIndex, selection.Propensity, Policy.Name, Arms, selection.Estimates!);
+        return new RoutingDecision(decision.Id, _arms[selection.ArmIndex], selection.ArmIndex, selection.Propensity, Policy.Name, selection.CostWeight, Arms, selection.Estimates!);
     }
 
     /// <inheritdoc />
@@ -217,6 +241,116 @@ public sealed class MetaLlmRouter : IChatClient
         var arm = Array.Find(_arms, a => string.Equals(a.Name, armName, StringComparison.Ordinal))
             ?? throw new ArgumentException($"The router has no arm named '{armName}'.", nameof(armName));
         return _warmStart.Evaluate(arm, outcome, "The outcome", nameof(outcome));
+    }
+
+    /// <summary>
+    /// Takes a snapshot of everything the router has learned, arm by arm and by name, with the featurizer's identity;
+    /// arms set aside by <see cref="RestoreSnapshot"/> (in the snapshot, no longer in the router) are kept in it.
+    /// </summary>
+    /// <returns>The snapshot, a plain value to save or merge.</returns>
+    /// <exception cref="ObjectDisposedException">The router is disposed.</exception>
+    public RouterSnapshot CreateSnapshot()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        lock (_snapshotLock)
+        {
+            var statistics = Policy.ExportStatistics();
+            var arms = new Dictionary<string, ArmStatistics>(_setAside, StringComparer.Ordinal);
+            for (int i = 0; i < _arms.Length; i++)
+            {
+                arms[_arms[i].Name] = statistics[i];
+            }
+
+            var now = _timeProvider.GetUtcNow();
+            return new RouterSnapshot
+            {
+                TakenAt = now,
+                StatisticsAsOf = now,
+                FeaturizerName = Featurizer.Name,
+                FeatureDimension = Featurizer.Dimension,
+                FeaturizerFingerprint = Featurizer.Fingerprint,
+                PolicyName = Policy.Name,
+                PolicySettings = _ownsPolicy ? _options.SelectedPolicyOptions.Describe() : new Dictionary<string, double>(),
+                CostWeight = CostWeight,
+                DecisionCount = _reporter.DecisionCount,
+                FeedbackCount = _feedback.FeedbackCount,
+                Arms = arms,
+            };
+        }
+    }
+
+    /// <summary>
+    /// Replaces everything the router has learned by a snapshot's statistics, matching arms by name: arms the snapshot
+    /// lacks start fresh, arms only the snapshot has are set aside (and saved again with the next snapshot). All or
+    /// nothing: on an exception the router is unchanged. The router's configuration (λ, the policy and its
+    /// hyper-parameters) wins over the snapshot's.
+    /// </summary>
+    /// <param name="snapshot">The snapshot.</param>
+    /// <exception cref="ArgumentException">
+    /// The snapshot is invalid (a newer or unknown format, non-finite values, a matrix that is not positive definite),
+    /// or it was learned on other features than this router's (another featurizer, dimension or setting).
+    /// </exception>
+    /// <exception cref="ObjectDisposedException">The router is disposed.</exception>
+    public void RestoreSnapshot(RouterSnapshot snapshot)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var errors = snapshot.GetValidationErrors();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("The snapshot cannot be loaded: " + string.Join(" ", errors), nameof(snapshot));
+        }
+
+        if (snapshot.FeatureDimension != Featurizer.Dimension || !string.Equals(snapshot.FeaturizerFingerprint, Featurizer.Fingerprint, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The snapshot was learned on the features of '{snapshot.FeaturizerName}' ({snapshot.FeatureDimension} features, settings '{snapshot.FeaturizerFingerprint}'), " +
+                $"but this router uses '{Featurizer.Name}' ({Featurizer.Dimension} features, settings '{Featurizer.Fingerprint}'); statistics of other features mean nothing here. " +
+                "To keep what it learned, configure the featurizer it was learned with (for the default hashing featurizer, set FeatureDimension to the snapshot's); to start afresh, remove the snapshot.",
+                nameof(snapshot));
+        }
+
+        lock (_snapshotLock)
+        {
+            var statistics = new ArmStatistics[_arms.Length];
+            var fresh = new List<string>();
+            for (int i = 0; i < _arms.Length; i++)
+            {
+                if (snapshot.Arms.TryGetValue(_arms[i].Name, out var learned))
+                {
+                    statistics[i] = learned.Clone();
+                }
+                else
+                {
+                    statistics[i] = new ArmStatistics(Featurizer.Dimension);
+                    fresh.Add(_arms[i].Name);
+                }
+            }
+
+            Policy.ImportStatistics(statistics);
+            var setAside = new Dictionary<string, ArmStatistics>(StringComparer.Ordinal);
+            foreach (var (name, learned) in snapshot.Arms)
+            {
+                if (!Array.Exists(_arms, a => string.Equals(a.Name, name, StringComparison.Ordinal)))
+                {
+                    setAside[name] = learned.Clone();
+                }
+            }
+
+            _setAside = setAside;
+            _reporter.RestoreCount(snapshot.DecisionCount);
+            _feedback.RestoreCount(snapshot.FeedbackCount);
+            Log.SnapshotRestored(_logger, _arms.Length - fresh.Count, fresh.Count, setAside.Count);
+            foreach (var name in fresh)
+            {
+                Log.ArmStartsFresh(_logger, name);
+            }
+
+            foreach (var name in setAside.Keys)
+            {
+                Log.ArmSetAside(_logger, name);
+            }
+        }
     }
 
     /// <inheritdoc />

@@ -8,11 +8,12 @@ internal sealed class PendingDecision
 {
     private float[]? _context;
 
-    public PendingDecision(string id, int arm, float[] context, long createdTimestamp)
+    public PendingDecision(string id, int arm, float[] context, double estimatedInputTokens, long createdTimestamp)
     {
         Id = id;
         Arm = arm;
         _context = context;
+        EstimatedInputTokens = estimatedInputTokens;
         CreatedTimestamp = createdTimestamp;
     }
 
@@ -21,6 +22,9 @@ internal sealed class PendingDecision
     public int Arm { get; }
 
     public long CreatedTimestamp { get; }
+
+    /// <summary>Gets the router's estimate of the request's input tokens, which the arm's billed input is learned against.</summary>
+    public double EstimatedInputTokens { get; }
 
     public PendingDecisionState State { get; private set; } = PendingDecisionState.AwaitingAnswer;
 

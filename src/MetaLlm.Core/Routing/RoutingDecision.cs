@@ -3,8 +3,9 @@ namespace MetaLlm;
 /// <summary>The router's choice for one request, as returned by <see cref="MetaLlmRouter.RouteAsync"/>.</summary>
 public sealed class RoutingDecision
 {
-    internal RoutingDecision(string decisionId, RouterArm arm, int armIndex, double propensity, string policyName, IReadOnlyList<RouterArm> arms, ArmEstimate[] estimates)
+    internal RoutingDecision(string decisionId, RouterArm arm, int armIndex, double propensity, string policyName, double costWeight, IReadOnlyList<RouterArm> arms, ArmEstimate[] estimates)
     {
+        CostWeight = costWeight;
         DecisionId = decisionId;
         Arm = arm;
         ArmIndex = armIndex;
@@ -26,13 +27,19 @@ public sealed class RoutingDecision
     /// <summary>Gets the probability with which the policy chose this arm, for off-policy evaluation.</summary>
     public double Propensity { get; }
 
+    /// <summary>Gets λ, the cost weight the decision was made with.</summary>
+    public double CostWeight { get; }
+
     /// <summary>Gets the name of the policy that decided.</summary>
     public string PolicyName { get; }
 
     /// <summary>Gets all arms, in the order of <see cref="Estimates"/>.</summary>
     public IReadOnlyList<RouterArm> Arms { get; }
 
-    /// <summary>Gets each arm's predicted reward and uncertainty, in the order of <see cref="Arms"/>.</summary>
+    /// <summary>
+    /// Gets each arm's estimate, in the order of <see cref="Arms"/>: predicted score, uncertainty, tokens, cost, the
+    /// cost term λ·normalizedCost and the predicted reward.
+    /// </summary>
     public IReadOnlyList<ArmEstimate> Estimates { get; }
 
     /// <summary>Gets the estimate of the arm with the given name.</summary>

@@ -27,9 +27,9 @@ internal sealed class WarmStartFitter
         int d = _selector.Featurizer.Dimension;
         int k = _arms.Count;
         var contexts = new List<float>();
-        var rewards = new List<double>();
+        var observations = new List<ArmObservation>();
         var context = new float[d];
-        var row = new double[k];
+        var row = new ArmObservation[k];
         int count = 0;
         foreach (var example in examples)
         {
@@ -38,6 +38,7 @@ internal sealed class WarmStartFitter
                 throw new ArgumentException($"Warm-start example {count} is null.", nameof(examples));
             }
 
+            double inputTokens = InputTokenEstimate.FromRequest(example.Messages);
             for (int arm = 0; arm < k; arm++)
             {
                 if (!example.Outcomes.TryGetValue(_arms[arm].Name, out var outcome))
@@ -45,7 +46,7 @@ internal sealed class WarmStartFitter
                     throw new ArgumentException($"Warm-start example {count} has no outcome for arm '{_arms[arm].Name}'; every arm's outcome is needed.", nameof(examples));
                 }
 
-                row[arm] = Evaluate(_arms[arm], outcome, $"Warm-start example {count}", nameof(examples)).Reward;
+                row[arm] = new ArmObservation(outcome.Score, ToTokens(_arms[arm], outcome, $"Warm-start example {count}", nameof(examples)), inputTokens);
             }
 
             if (example.Outcomes.Count != k)
@@ -56,17 +57,24 @@ internal sealed class WarmStartFitter
 
             await _selector.FeaturizeAsync(example.Messages, null, context, $"Warm-start example {count}", cancellationToken).ConfigureAwait(false);
             contexts.AddRange(context);
-            rewards.AddRange(row);
+            observations.AddRange(row);
             count++;
         }
 
-        _selector.Policy.Fit(contexts.ToArray(), rewards.ToArray(), count);
+        _selector.Policy.Fit(contexts.ToArray(), observations.ToArray(), count);
         Log.WarmStarted(_logger, count);
         return count;
     }
 
-    /// <summary>Checks an outcome and computes its reward; the message of a bad one starts with <paramref name="what"/>.</summary>
-    public ArmReward Evaluate(RouterArm arm, ArmOutcome outcome, string what, string paramName)
+    /// <summary>Checks an outcome and computes its cost and reward at the current λ; the message of a bad one starts with <paramref name="what"/>.</summary>
+    public ArmReward Evaluate(RouterArm arm, ArmOutcome outcome, string what, string paramName) =>
+        _reward.Evaluate(arm, outcome.Score, ToTokens(arm, outcome, what, paramName));
+
+    /// <summary>
+    /// Checks an outcome and returns the tokens it billed. A cost given only in dollars is expressed as the output
+    /// tokens that cost it at the arm's output price, so it is learned, priced and normalised like any answer.
+    /// </summary>
+    private static BilledTokens ToTokens(RouterArm arm, ArmOutcome outcome, string what, string paramName)
     {
         if (!double.IsFinite(outcome.Score) || outcome.Score < 0 || outcome.Score > 1)
         {
@@ -75,18 +83,15 @@ internal sealed class WarmStartFitter
 
         if (outcome.Usage is { } usage)
         {
-            BilledTokens tokens;
             try
             {
-                tokens = BilledTokens.FromUsage(usage)
+                return BilledTokens.FromUsage(usage)
                     ?? throw new ArgumentException($"{what} gives arm '{arm.Name}' usage without any token count; the router never counts a model as free.", paramName);
             }
             catch (ArgumentOutOfRangeException ex)
             {
                 throw new ArgumentException($"{what} gives arm '{arm.Name}' invalid usage: {ex.Message}", paramName, ex);
             }
-
-            return _reward.Evaluate(arm, outcome.Score, tokens);
         }
 
         if (outcome.CostUsd is { } cost)
@@ -96,7 +101,15 @@ internal sealed class WarmStartFitter
                 throw new ArgumentException($"{what} gives arm '{arm.Name}' the negative cost {cost}.", paramName);
             }
 
-            return _reward.Evaluate(outcome.Score, cost);
+            decimal price = arm.Pricing.OutputPerMillionTokens;
+            if (price == 0)
+            {
+                return cost == 0
+                    ? default
+                    : throw new ArgumentException($"{what} gives arm '{arm.Name}' a cost of ${cost}, but its output price is zero, so the cost cannot be expressed in its tokens; give the usage instead.", paramName);
+            }
+
+            return BilledTokens.Uncached(0, (long)Math.Round(cost * 1_000_000m / price, MidpointRounding.AwayFromZero));
         }
 
         throw new ArgumentException($"{what} gives arm '{arm.Name}' neither usage nor cost; the router never counts a model as free.", paramName);

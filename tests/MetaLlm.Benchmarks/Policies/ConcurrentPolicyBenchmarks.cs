@@ -75,11 +75,11 @@ public class ConcurrentPolicyBenchmarks
             int i = (offset + n) & 63;
             if (n % 10 == 9)
             {
-                _policy.Update((offset + n) % Arms, _contexts[i], _rewards[i]);
+                _policy.Update((offset + n) % Arms, _contexts[i], BenchmarkInputs.Observation(_rewards[i]));
             }
             else
             {
-                _policy.Decide(_contexts[i], estimates);
+                BenchmarkInputs.Decide(_policy, _contexts[i], estimates);
             }
         }
     }

@@ -47,7 +47,7 @@ public class PolicyBenchmarks
     public PolicyDecision Decide()
     {
         int i = _next++ & 63;
-        return _policy.Decide(_contexts[i], _estimates);
+        return BenchmarkInputs.Decide(_policy, _contexts[i], _estimates);
     }
 
     /// <summary>One update of one arm.</summary>
@@ -55,6 +55,6 @@ public class PolicyBenchmarks
     public void Update()
     {
         int i = _next++;
-        _policy.Update(i % Arms, _contexts[i & 63], _rewards[i & 63]);
+        _policy.Update(i % Arms, _contexts[i & 63], BenchmarkInputs.Observation(_rewards[i & 63]));
     }
 }

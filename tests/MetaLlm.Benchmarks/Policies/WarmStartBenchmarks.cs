@@ -11,7 +11,7 @@ namespace MetaLlm.Benchmarks;
 public class WarmStartBenchmarks
 {
     private float[] _contexts = null!;
-    private double[] _rewards = null!;
+    private ArmObservation[] _rewards = null!;
 
     /// <summary>Gets or sets the number of features.</summary>
     [Params(128, 385)]
@@ -30,7 +30,7 @@ public class WarmStartBenchmarks
     public void Setup()
     {
         _contexts = [.. BenchmarkInputs.CreateContexts(Examples, Dimension).SelectMany(c => c)];
-        _rewards = BenchmarkInputs.CreateRewards(Examples * Arms);
+        _rewards = [.. BenchmarkInputs.CreateRewards(Examples * Arms).Select(BenchmarkInputs.Observation)];
     }
 
     /// <summary>Fits a fresh LinUCB policy on every example.</summary>
@@ -39,6 +39,6 @@ public class WarmStartBenchmarks
     {
         using var policy = BenchmarkInputs.CreatePolicy("linucb", Arms, Dimension);
         policy.Fit(_contexts, _rewards, Examples);
-        return policy.GetWeights(Arms - 1)[0];
+        return policy.GetScoreWeights(Arms - 1)[0];
     }
 }

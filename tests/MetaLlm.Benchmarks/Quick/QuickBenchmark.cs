@@ -23,11 +23,11 @@ public static class QuickBenchmark
         BenchmarkInputs.Warm(policy, 4 * options.Arms);
 
         int next = 0;
-        void Decide() => policy.Decide(contexts[next++ & 63], estimates);
+        void Decide() => BenchmarkInputs.Decide(policy, contexts[next++ & 63], estimates);
         void Update()
         {
             int i = next++;
-            policy.Update(i % options.Arms, contexts[i & 63], rewards[i & 63]);
+            policy.Update(i % options.Arms, contexts[i & 63], BenchmarkInputs.Observation(rewards[i & 63]));
         }
 
         var decision = Measure(Decide, options.SecondsPerMeasurement);

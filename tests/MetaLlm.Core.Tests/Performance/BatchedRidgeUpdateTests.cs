@@ -26,13 +26,13 @@ public class BatchedRidgeUpdateTests
             stepwise.Update(contexts.AsSpan(k * dimension, dimension), rewards[k]);
         }
 
-        batched.AddObservations(contexts, rewards, count);
+        batched.AddObservations(contexts, rewards, new double[count], count);
 
         batched.ObservationCount.Should().Be(count);
-        batched.Weights.ToArray().ShouldBeCloseTo(stepwise.Weights.ToArray(), 1e-10, "θ");
+        batched.ScoreWeights.ToArray().ShouldBeCloseTo(stepwise.ScoreWeights.ToArray(), 1e-10, "θ");
         batched.Inverse.ToArray().ShouldBeCloseTo(stepwise.Inverse.ToArray(), 1e-10, "A⁻¹");
         batched.Gram.ToArray().ShouldBeCloseTo(stepwise.Gram.ToArray(), 1e-12, "A");
-        batched.Targets.ToArray().ShouldBeCloseTo(stepwise.Targets.ToArray(), 1e-12, "b");
+        batched.ScoreTargets.ToArray().ShouldBeCloseTo(stepwise.ScoreTargets.ToArray(), 1e-12, "b");
     }
 
     [Fact]
@@ -40,12 +40,13 @@ public class BatchedRidgeUpdateTests
     {
         var model = new RidgeRegressionModel(3, 1.0);
 
-        model.Invoking(m => m.AddObservations(new double[5], new double[2], 2)).Should().Throw<ArgumentException>().WithParameterName("contexts");
-        model.Invoking(m => m.AddObservations(new double[6], new double[1], 2)).Should().Throw<ArgumentException>().WithParameterName("rewards");
-        model.Invoking(m => m.AddObservations(new double[6], [0.5, double.NaN], 2)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("rewards");
-        model.Invoking(m => m.AddObservations([], [], -1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("count");
+        model.Invoking(m => m.AddObservations(new double[5], new double[2], new double[2], 2)).Should().Throw<ArgumentException>().WithParameterName("contexts");
+        model.Invoking(m => m.AddObservations(new double[6], new double[1], new double[2], 2)).Should().Throw<ArgumentException>().WithParameterName("scores");
+        model.Invoking(m => m.AddObservations(new double[6], [0.5, double.NaN], new double[2], 2)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("scores");
+        model.Invoking(m => m.AddObservations(new double[6], [0.5, 0.5], [1, double.NaN], 2)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("outputTokens");
+        model.Invoking(m => m.AddObservations([], [], [], -1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("count");
 
         model.ObservationCount.Should().Be(0);
-        model.Weights.ToArray().Should().OnlyContain(w => w == 0);
+        model.ScoreWeights.ToArray().Should().OnlyContain(w => w == 0);
     }
 }

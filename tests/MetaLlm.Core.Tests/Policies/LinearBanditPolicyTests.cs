@@ -29,7 +29,8 @@ public class LinearBanditPolicyTests
         {
             var reference = new ClosedFormRidge(contexts.Select(ClosedFormRidge.Widen).ToList(), Column(rewards, K, arm), D, 0.7);
             policy.GetWeights(arm).ShouldBeCloseTo(reference.Weights, Tolerance, $"θ of arm {arm}");
-            policy.ExportState()[arm].Gram.ShouldBeCloseTo(reference.Gram.ToRowMajorArray(), Tolerance, $"A of arm {arm}");
+            var gramWithoutPenalty = reference.Gram - (0.7 * MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(D));
+            policy.ExportState()[arm].Gram.ShouldBeCloseTo(gramWithoutPenalty.ToRowMajorArray(), Tolerance, $"Σ x xᵀ of arm {arm}, without the penalty");
             policy.GetObservationCount(arm).Should().Be(N);
         }
     }
@@ -152,13 +153,13 @@ public class LinearBanditPolicyTests
         policy.Invoking(p => p.Decide([1, 0, 0], new ArmEstimate[3])).Should().Throw<ArgumentException>().WithParameterName("estimates");
         policy.Invoking(p => p.Update(2, [1, 0, 0], 0.5)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("arm");
         policy.Invoking(p => p.Update(-1, [1, 0, 0], 0.5)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("arm");
-        policy.Invoking(p => p.Update(0, [1, 0, 0], double.NaN)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("reward");
+        policy.Invoking(p => p.Update(0, [1, 0, 0], double.NaN)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("observation");
         policy.Invoking(p => p.Update(0, [float.PositiveInfinity, 0, 0], 0.5)).Should().Throw<ArgumentException>().WithParameterName("context");
         policy.Invoking(p => p.Fit(new float[5], new double[2], 1)).Should().Throw<ArgumentException>().WithParameterName("contexts");
-        policy.Invoking(p => p.Fit(new float[3], new double[3], 1)).Should().Throw<ArgumentException>().WithParameterName("rewards");
-        policy.Invoking(p => p.Fit([1, 0, 0, 0, 1, 0], [0.5, 0.5, double.NaN, 0.5], 2)).Should().Throw<ArgumentException>().WithMessage("*arm 0 on example 1*");
+        policy.Invoking(p => p.Fit(new float[3], new double[3], 1)).Should().Throw<ArgumentException>().WithParameterName("observations");
+        policy.Invoking(p => p.Fit([1, 0, 0, 0, 1, 0], [0.5, 0.5, double.NaN, 0.5], 2)).Should().Throw<ArgumentException>().WithMessage("*arm 0, example 1*");
         policy.Invoking(p => p.Fit([1, 0, 0, 0, float.NaN, 0], [0.5, 0.5, 0.5, 0.5], 2)).Should().Throw<ArgumentException>().WithMessage("*Context 1*index 1*");
-        policy.Invoking(p => p.ImportState([before[0]])).Should().Throw<ArgumentException>().WithParameterName("state");
+        policy.Invoking(p => p.ImportStatistics([before[0]])).Should().Throw<ArgumentException>().WithParameterName("statistics");
         policy.Invoking(p => p.GetWeights(5)).Should().Throw<ArgumentOutOfRangeException>();
 
         policy.ExportState().ShouldBeSameStateAs(before);
@@ -173,7 +174,7 @@ public class LinearBanditPolicyTests
         trained.Fit(Flatten(contexts), rewards, 30);
         using var copy = Create(kind, 2, 4);
 
-        copy.ImportState(trained.ExportState());
+        copy.ImportStatistics(trained.ExportStatistics());
 
         for (int arm = 0; arm < 2; arm++)
         {

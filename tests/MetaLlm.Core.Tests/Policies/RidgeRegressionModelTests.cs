@@ -20,10 +20,10 @@ public class RidgeRegressionModelTests
         }
 
         var reference = new ClosedFormRidge(contexts, rewards, dimension, lambda);
-        model.Weights.ToArray().ShouldBeCloseTo(reference.Weights, Tolerance, "θ");
+        model.ScoreWeights.ToArray().ShouldBeCloseTo(reference.Weights, Tolerance, "θ");
         model.Inverse.ToArray().ShouldBeCloseTo(reference.Inverse.ToRowMajorArray(), Tolerance, "A⁻¹");
-        model.Gram.ToArray().ShouldBeCloseTo(reference.Gram.ToRowMajorArray(), Tolerance, "A");
-        model.Targets.ToArray().ShouldBeCloseTo(reference.Targets, Tolerance, "b");
+        model.Gram.ToArray().ShouldBeCloseTo((reference.Gram - (lambda * MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(dimension))).ToRowMajorArray(), Tolerance, "Σ x xᵀ, without the penalty");
+        model.ScoreTargets.ToArray().ShouldBeCloseTo(reference.Targets, Tolerance, "b");
         model.ObservationCount.Should().Be(observations);
     }
 
@@ -36,16 +36,16 @@ public class RidgeRegressionModelTests
         var batch = new RidgeRegressionModel(d, 0.5);
         var online = new RidgeRegressionModel(d, 0.5);
 
-        batch.AddBatch(gram, targets, contexts.Count);
+        batch.AddBatch(gram, targets, new double[targets.Length], contexts.Count);
         for (int n = 0; n < contexts.Count; n++)
         {
             online.Update(contexts[n], rewards[n]);
         }
 
         var reference = new ClosedFormRidge(contexts, rewards, d, 0.5);
-        batch.Weights.ToArray().ShouldBeCloseTo(reference.Weights, Tolerance, "batch θ");
+        batch.ScoreWeights.ToArray().ShouldBeCloseTo(reference.Weights, Tolerance, "batch θ");
         batch.Inverse.ToArray().ShouldBeCloseTo(reference.Inverse.ToRowMajorArray(), Tolerance, "batch A⁻¹");
-        online.Weights.ToArray().ShouldBeCloseTo(batch.Weights.ToArray(), Tolerance, "online θ vs batch θ");
+        online.ScoreWeights.ToArray().ShouldBeCloseTo(batch.ScoreWeights.ToArray(), Tolerance, "online θ vs batch θ");
         online.Inverse.ToArray().ShouldBeCloseTo(batch.Inverse.ToArray(), Tolerance, "online A⁻¹ vs batch A⁻¹");
         batch.ObservationCount.Should().Be(online.ObservationCount);
     }
@@ -58,13 +58,13 @@ public class RidgeRegressionModelTests
         var (gram, targets) = Sums(contexts.Take(100).ToList(), rewards.Take(100).ToList(), d);
         var model = new RidgeRegressionModel(d, 1.0);
 
-        model.AddBatch(gram, targets, 100);
+        model.AddBatch(gram, targets, new double[targets.Length], 100);
         for (int n = 100; n < 150; n++)
         {
             model.Update(contexts[n], rewards[n]);
         }
 
-        model.Weights.ToArray().ShouldBeCloseTo(new ClosedFormRidge(contexts, rewards, d, 1.0).Weights, Tolerance, "θ");
+        model.ScoreWeights.ToArray().ShouldBeCloseTo(new ClosedFormRidge(contexts, rewards, d, 1.0).Weights, Tolerance, "θ");
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class RidgeRegressionModelTests
         var model = new RidgeRegressionModel(4, 0.5);
         double[] x = [1, 2, 0, -2];
 
-        model.Weights.ToArray().Should().OnlyContain(w => w == 0);
+        model.ScoreWeights.ToArray().Should().OnlyContain(w => w == 0);
         model.Predict(x).Should().Be(0);
         model.QuadraticForm(x).Should().BeApproximately((1 + 4 + 4) / 0.5, 1e-12);
         model.ObservationCount.Should().Be(0);
@@ -111,9 +111,11 @@ public class RidgeRegressionModelTests
         }
 
         var copy = new RidgeRegressionModel(d, 1.0);
-        copy.ImportState(model.ExportState());
+        var statistics = new ArmStatistics(d);
+        model.ExportTo(statistics);
+        copy.ImportFrom(statistics);
 
-        copy.Weights.ToArray().ShouldBeCloseTo(model.Weights.ToArray(), Tolerance, "imported θ");
+        copy.ScoreWeights.ToArray().ShouldBeCloseTo(model.ScoreWeights.ToArray(), Tolerance, "imported θ");
         copy.Inverse.ToArray().ShouldBeCloseTo(model.Inverse.ToArray(), Tolerance, "imported A⁻¹");
         copy.ObservationCount.Should().Be(30);
     }
@@ -136,15 +138,19 @@ public class RidgeRegressionModelTests
     {
         var model = new RidgeRegressionModel(3, 1.0);
         model.Update([1, 0, 1], 0.5);
-        var before = model.ExportState();
+        var before = Export(model);
 
         model.Invoking(m => m.Update([1, 0], 0.5)).Should().Throw<ArgumentException>().WithParameterName("context");
-        model.Invoking(m => m.Update([1, 0, 1], double.NaN)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("reward");
-        model.Invoking(m => m.Update([1, 0, 1], double.NegativeInfinity)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("reward");
-        model.Invoking(m => m.AddBatch(new double[4], new double[3], 1)).Should().Throw<ArgumentException>();
-        model.Invoking(m => m.ImportState(new RidgeModelState(2, 1.0, 0, new double[4], new double[2]))).Should().Throw<ArgumentException>().WithParameterName("state");
+        model.Invoking(m => m.Update([1, 0, 1], double.NaN)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("score");
+        model.Invoking(m => m.Update([1, 0, 1], double.NegativeInfinity)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("score");
+        model.Invoking(m => m.Update([1, 0, 1], 0.5, double.NaN)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("outputTokens");
+        model.Invoking(m => m.AddBatch(new double[4], new double[3], new double[3], 1)).Should().Throw<ArgumentException>();
+        model.Invoking(m => m.ImportFrom(new ArmStatistics(2))).Should().Throw<ArgumentException>().WithParameterName("statistics");
+        var notPositiveDefinite = new ArmStatistics(3);
+        notPositiveDefinite.Gram[0] = -5;
+        model.Invoking(m => m.ImportFrom(notPositiveDefinite)).Should().Throw<ArgumentException>().WithMessage("*not positive definite*");
 
-        new[] { model.ExportState() }.ShouldBeSameStateAs([before]);
+        new[] { Export(model) }.ShouldBeSameStateAs([before]);
         model.Predict([1, 0, 1]).Should().BeApproximately(new ClosedFormRidge([[1, 0, 1]], [0.5], 3, 1.0).Predict([1, 0, 1]), Tolerance);
     }
 
@@ -180,5 +186,12 @@ public class RidgeRegressionModelTests
         }
 
         return (gram, targets);
+    }
+
+    private static ArmStatistics Export(RidgeRegressionModel model)
+    {
+        var statistics = new ArmStatistics(model.Dimension);
+        model.ExportTo(statistics);
+        return statistics;
     }
 }

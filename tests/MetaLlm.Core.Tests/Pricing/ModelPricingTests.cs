@@ -61,7 +61,7 @@ public class ModelPricingTests
         byCeiling.Normalize(0.011m, BilledTokens.Uncached(1000, 1000)).Should().BeApproximately(0.55, 1e-15);
         byCeiling.Normalize(0m, BilledTokens.Uncached(0, 0)).Should().Be(0, "no tokens cost nothing, even at the ceiling");
         byReference.Normalize(0.011m, BilledTokens.Uncached(1000, 1000)).Should().BeApproximately(0.022, 1e-15);
-        byReference.Normalize(0.25m).Should().Be(0.5);
-        byCeiling.Invoking(n => n.Normalize(0.25m)).Should().Throw<InvalidOperationException>().WithMessage("*CostReferenceUsd*");
+        byReference.NormalizePrediction(0.25, default).Should().Be(0.5);
+        byCeiling.NormalizePrediction(0.011, new PredictedTokens(1000, 0, 0, 0, 1000)).Should().BeApproximately(0.55, 1e-12, "predictions are normalised as bills are");
     }
 }

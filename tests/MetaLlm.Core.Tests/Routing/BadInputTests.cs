@@ -393,13 +393,16 @@ public class BadInputTests
     }
 
     [Fact]
-    public async Task Warm_start_costs_in_dollars_need_a_cost_reference()
+    public async Task Warm_start_costs_in_dollars_for_an_arm_without_an_output_price_are_rejected()
     {
-        using var router = WarmRouter(out var policy, costReference: null);
+        var free = new TestChatClient();
+        using var policy = new LinUcbPolicy(2, D);
+        using var router = new MetaLlmRouter([new RouterArm("arm0", free, Price(0, 0)), new RouterArm("arm1", free, Price(1, 1))], policy: policy, featurizer: new HashingFeaturizer(D));
         var before = policy.ExportState();
 
+        // A dollar cost is learned as the output tokens it buys at the arm's output price; at a price of zero it buys none.
         await router.Invoking(r => r.WarmStartAsync([Example(("arm0", new ArmOutcome(1, CostUsd: 0.01m)), ("arm1", new ArmOutcome(1, CostUsd: 0.02m)))]))
-            .Should().ThrowAsync<InvalidOperationException>().WithMessage("*CostReferenceUsd*");
+            .Should().ThrowAsync<ArgumentException>().WithMessage("*'arm0'*output price is zero*");
 
         policy.ExportState().ShouldBeSameStateAs(before);
     }

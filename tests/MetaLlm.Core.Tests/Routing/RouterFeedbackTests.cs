@@ -24,7 +24,7 @@ public class RouterFeedbackTests
         feedback.DecisionId.Should().Be(response.GetDecisionId());
         policy.Updates.Should().ContainSingle();
         policy.Updates[0].Arm.Should().Be(0);
-        policy.Updates[0].Reward.Should().Be(feedback.Reward);
+        policy.Updates[0].Observation.Should().Be(new ArmObservation(0.9, BilledTokens.Uncached(1000, 500), InputTokenEstimate.FromRequest(Ask("q"))), "the policy learns the score and the tokens, never a λ-mixed reward");
         policy.Updates[0].Context.Should().Equal(policy.Decisions.Single(), "the policy learns on the context it decided on");
     }
 
@@ -43,7 +43,7 @@ public class RouterFeedbackTests
         evaluated.Should().Be(new ArmReward(learned.CostUsd, learned.NormalizedCost, learned.Reward));
         router.Invoking(r => r.EvaluateOutcome("ARM1", new ArmOutcome(1, new UsageDetails { InputTokenCount = 1 }))).Should().Throw<ArgumentException>().WithParameterName("armName");
         router.Invoking(r => r.EvaluateOutcome("arm1", new ArmOutcome(2, new UsageDetails { InputTokenCount = 1 }))).Should().Throw<ArgumentException>().WithParameterName("outcome");
-        router.Invoking(r => r.EvaluateOutcome("arm1", new ArmOutcome(1, CostUsd: 0.01m))).Should().Throw<InvalidOperationException>().WithMessage("*CostReferenceUsd*");
+        router.EvaluateOutcome("arm1", new ArmOutcome(1, CostUsd: 0.03m)).Should().Be(router.EvaluateOutcome("arm1", new ArmOutcome(1, new UsageDetails { OutputTokenCount = 1000 })), "a dollar cost is priced as the output tokens it buys");
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class RouterFeedbackTests
     {
         var arms = Answering(400, 100, Price(1m, 2m), Price(3m, 6m), Price(5m, 10m));
         using var policy = new LinUcbPolicy(3, 32, new() { Alpha = 0.5, Seed = 3 });
-        using var router = new MetaLlmRouter(arms, new() { CostWeight = 0.2 }, policy, new HashingFeaturizer(32));
+        using var router = new MetaLlmRouter(arms, new() { CostWeight = 0 }, policy, new HashingFeaturizer(32));
         var messages = Ask("translate 'good morning' into French");
 
         var decision = await router.RouteAsync(messages);
@@ -114,7 +114,7 @@ public class RouterFeedbackTests
         decision.Arms.Should().Equal(router.Arms);
         decision.Arm.Should().BeSameAs(arms[decision.ArmIndex]);
         decision.Propensity.Should().BeApproximately(1.0 / 3, 1e-15, "nothing is learned yet, so all three arms tie");
-        decision.Estimates.Should().HaveCount(3).And.OnlyContain(e => e.PredictedReward == 0 && e.Uncertainty > 0);
+        decision.Estimates.Should().HaveCount(3).And.OnlyContain(e => e.PredictedScore == 0 && e.Uncertainty > 0 && e.PredictedReward == -e.CostTerm);
         decision.GetEstimate("arm1").Should().Be(decision.Estimates[1]);
 
         var answer = await decision.Arm.Client.GetResponseAsync(messages);
@@ -122,12 +122,12 @@ public class RouterFeedbackTests
 
         var context = new float[32];
         await router.Featurizer.FeaturizeAsync(messages, null, context);
-        var reference = new ClosedFormRidge([ClosedFormRidge.Widen(context)], [feedback.Reward], 32, 1.0);
+        var reference = new ClosedFormRidge([ClosedFormRidge.Widen(context)], [feedback.Score], 32, 1.0);
         policy.GetObservationCount(decision.ArmIndex).Should().Be(1);
         policy.GetWeights(decision.ArmIndex).ShouldBeCloseTo(reference.Weights, 1e-9, "θ of the chosen arm");
 
         var next = await router.RouteAsync(messages);
-        next.GetEstimate(decision.Arm.Name).PredictedReward.Should().BeApproximately(reference.Predict(ClosedFormRidge.Widen(context)), 1e-9);
+        next.GetEstimate(decision.Arm.Name).PredictedScore.Should().BeApproximately(reference.Predict(ClosedFormRidge.Widen(context)), 1e-9);
     }
 
     [Fact]

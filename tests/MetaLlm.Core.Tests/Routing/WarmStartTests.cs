@@ -34,7 +34,7 @@ public class WarmStartTests
     }
 
     [Fact]
-    public async Task Warm_start_fits_each_arm_to_the_closed_form_solution_of_its_rewards()
+    public async Task Warm_start_fits_each_arm_s_score_and_output_tokens_to_their_closed_form_solutions()
     {
         using var router = NewRouter(exploration: 0.5, costWeight: 0.3);
         var examples = Examples(new TopicPrompts(seed: 2), perTopic: 10);
@@ -52,16 +52,19 @@ public class WarmStartTests
         var policy = (LinearBanditPolicy)router.Policy;
         for (int arm = 0; arm < 4; arm++)
         {
-            // Same tokens on every arm, so the normalised cost is the arm's price over the dearest arm's price.
-            var pricing = router.Arms[arm].Pricing;
-            double normalizedCost = (double)(pricing.ComputeCost(300, 100) / Price(8m, 24m).ComputeCost(300, 100));
-            var rewards = examples.Select(e => e.Outcomes[$"arm{arm}"].Score - (0.3 * normalizedCost)).ToList();
-            policy.GetWeights(arm).ShouldBeCloseTo(new ClosedFormRidge(contexts, rewards, Dimension, 0.5).Weights, 1e-9, $"θ of arm {arm}");
+            // The score and the output tokens are learned apart, on one matrix; λ is applied when deciding.
+            var scores = examples.Select(e => e.Outcomes[$"arm{arm}"].Score).ToList();
+            var outputs = examples.Select(e => (double)e.Outcomes[$"arm{arm}"].Usage!.OutputTokenCount!.Value).ToList();
+            policy.GetScoreWeights(arm).ShouldBeCloseTo(new ClosedFormRidge(contexts, scores, Dimension, 0.5).Weights, 1e-9, $"θ_score of arm {arm}");
+            var statistics = policy.ExportStatistics()[arm];
+            statistics.OutputTokenTargets.ShouldBeCloseTo(new ClosedFormRidge(contexts, outputs, Dimension, 0.5).Targets, 1e-9, $"Σ outputTokens·x of arm {arm}");
+            statistics.InputTokens.Should().Be(300.0 * examples.Count);
+            statistics.EstimatedInputTokens.Should().Be(examples.Sum(e => InputTokenEstimate.FromRequest(e.Messages)));
         }
     }
 
     [Fact]
-    public async Task Costs_given_in_dollars_are_normalised_by_the_cost_reference()
+    public async Task Costs_given_in_dollars_are_learned_as_the_output_tokens_they_buy()
     {
         var policy = new LinUcbPolicy(2, 16);
         using var router = new MetaLlmRouter(Answering(1, 1, Price(1, 1), Price(2, 2)), new() { CostWeight = 0.5, CostReferenceUsd = 0.02m }, policy, new HashingFeaturizer(16));
@@ -76,8 +79,10 @@ public class WarmStartTests
         var x = new float[16];
         await router.Featurizer.FeaturizeAsync(example.Messages, null, x);
         var xs = new List<double[]> { ClosedFormRidge.Widen(x) };
-        policy.GetWeights(0).ShouldBeCloseTo(new ClosedFormRidge(xs, [0.6 - (0.5 * 0.5)], 16, 1.0).Weights, 1e-12, "θ of arm0");
-        policy.GetWeights(1).ShouldBeCloseTo(new ClosedFormRidge(xs, [0.9 - (0.5 * 2.0)], 16, 1.0).Weights, 1e-12, "θ of arm1");
+        policy.GetScoreWeights(0).ShouldBeCloseTo(new ClosedFormRidge(xs, [0.6], 16, 1.0).Weights, 1e-12, "θ_score of arm0");
+        policy.ExportStatistics()[0].OutputTokens.Should().Be(10_000, "$0.01 at $1 per million output tokens");
+        policy.ExportStatistics()[1].OutputTokens.Should().Be(20_000, "$0.04 at $2 per million output tokens");
+        router.EvaluateOutcome("arm1", example.Outcomes["arm1"]).Should().Be(new ArmReward(0.04m, 2.0, 0.9 - (0.5 * 2.0)), "the reward of a dollar cost is normalised by the cost reference");
     }
 
     [Fact]

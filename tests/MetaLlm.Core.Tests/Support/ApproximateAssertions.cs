@@ -26,21 +26,27 @@ internal static class ApproximateAssertions
 /// <summary>Exact comparison of learned policy states; element by element, since a generic equivalency check on d² arrays is quadratic.</summary>
 internal static class PolicyStateAssertions
 {
-    public static void ShouldBeSameStateAs(this IReadOnlyList<RidgeModelState> actual, IReadOnlyList<RidgeModelState> expected, string because = "the learned state must not change")
+    public static void ShouldBeSameStateAs(this IReadOnlyList<ArmStatistics> actual, IReadOnlyList<ArmStatistics> expected, string because = "the learned state must not change")
     {
         SameState(actual, expected).Should().BeTrue(because);
     }
 
-    public static void ShouldDifferFrom(this IReadOnlyList<RidgeModelState> actual, IReadOnlyList<RidgeModelState> expected, string because = "the policy must have learned")
+    public static void ShouldDifferFrom(this IReadOnlyList<ArmStatistics> actual, IReadOnlyList<ArmStatistics> expected, string because = "the policy must have learned")
     {
         SameState(actual, expected).Should().BeFalse(because);
     }
 
-    private static bool SameState(IReadOnlyList<RidgeModelState> actual, IReadOnlyList<RidgeModelState> expected) =>
-        actual.Count == expected.Count && actual.Zip(expected).All(pair =>
-            pair.First.Dimension == pair.Second.Dimension
-            && pair.First.Regularization == pair.Second.Regularization
-            && pair.First.ObservationCount == pair.Second.ObservationCount
-            && pair.First.Gram.AsSpan().SequenceEqual(pair.Second.Gram)
-            && pair.First.Targets.AsSpan().SequenceEqual(pair.Second.Targets));
+    public static bool SameAs(this ArmStatistics a, ArmStatistics b) =>
+        a.Dimension == b.Dimension
+        && a.Count == b.Count
+        && a.Gram.AsSpan().SequenceEqual(b.Gram)
+        && a.ScoreTargets.AsSpan().SequenceEqual(b.ScoreTargets)
+        && a.OutputTokenTargets.AsSpan().SequenceEqual(b.OutputTokenTargets)
+        && a.ScoreSum == b.ScoreSum && a.ScoreSquares == b.ScoreSquares
+        && a.InputTokens == b.InputTokens && a.EstimatedInputTokens == b.EstimatedInputTokens
+        && a.CachedInputTokens == b.CachedInputTokens && a.CacheWriteTokens == b.CacheWriteTokens
+        && a.LongCacheWriteTokens == b.LongCacheWriteTokens && a.OutputTokens == b.OutputTokens;
+
+    private static bool SameState(IReadOnlyList<ArmStatistics> actual, IReadOnlyList<ArmStatistics> expected) =>
+        actual.Count == expected.Count && actual.Zip(expected).All(pair => pair.First.SameAs(pair.Second));
 }
