@@ -18,6 +18,8 @@ internal sealed class ReplayRunner
     private readonly ReplayCostModel _costs;
     private readonly IRequestFeaturizer _featurizer;
     private readonly ReplayTuning _tuning;
+    private readonly object _warmStartGate = new();
+    private Task<RouterSnapshot>? _warmStartState;
 
     public ReplayRunner(IReadOnlyList<string> arms, ReplayCostModel costs, IReadOnlyList<ReplayQuery> test, IReadOnlyList<ReplayQuery>? train, IRequestFeaturizer featurizer, ReplayTuning tuning)
     {
@@ -57,7 +59,7 @@ internal sealed class ReplayRunner
         using var router = new MetaLlmRouter(_arms, options, featurizer: _featurizer);
         if (setting.UsesTraining())
         {
-            await router.WarmStartAsync(_warmStart, cancellationToken).ConfigureAwait(false);
+            router.RestoreSnapshot(await WarmStartStateAsync(cancellationToken).ConfigureAwait(false));
         }
 
         var results = new List<ReplayRunResult>(seeds.Count);
@@ -69,6 +71,23 @@ internal sealed class ReplayRunner
         }
 
         return results;
+    }
+
+    // The warm start's sums do not depend on the policy, its penalty or λ (all applied when deciding), so the training
+    // set is fitted once and every warm-started router of the sweep restores that state.
+    private Task<RouterSnapshot> WarmStartStateAsync(CancellationToken cancellationToken)
+    {
+        lock (_warmStartGate)
+        {
+            return _warmStartState ??= FitOnceAsync(cancellationToken);
+        }
+
+        async Task<RouterSnapshot> FitOnceAsync(CancellationToken token)
+        {
+            using var fitter = new MetaLlmRouter(_arms, new MetaLlmRouterOptions { FeatureDimension = _featurizer.Dimension }, featurizer: _featurizer);
+            await fitter.WarmStartAsync(_warmStart, token).ConfigureAwait(false);
+            return fitter.CreateSnapshot();
+        }
     }
 
     private async Task<ReplayRunResult> ReplayAsync(MetaLlmRouter router, ReplayPolicy policy, ReplaySetting setting, double lambda, int seed, CancellationToken cancellationToken)

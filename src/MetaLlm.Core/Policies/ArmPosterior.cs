@@ -159,11 +159,10 @@ internal sealed class ArmPosterior<T> : IArmPosterior
         Sums.CopyTo(destination);
     }
 
-    /// <summary>Replaces the learned state, dropping queued observations; the caller holds <see cref="WriteLock"/>.</summary>
-    /// <exception cref="ArgumentException">The statistics' Gram matrix plus the penalty is not positive definite; nothing changes.</exception>
-    public void Replace(ArmStatistics statistics)
+    /// <summary>Replaces the learned state with checked statistics and their inverse (<see cref="RidgeRegressionModel.PrepareImport"/>), dropping queued observations; the caller holds <see cref="WriteLock"/>.</summary>
+    public void Replace(ArmStatistics statistics, double[] inverse)
     {
-        Model.ImportFrom(statistics);
+        Model.Apply(statistics, inverse);
         _queued = 0;
         Sums = ArmScalarSums.From(statistics);
         Refresh();
@@ -418,6 +417,7 @@ internal interface IArmPosterior
     void ExportTo(ArmStatistics destination);
 
     /// <summary>Replaces the learned state.</summary>
-    /// <param name="statistics">The new state.</param>
-    void Replace(ArmStatistics statistics);
+    /// <param name="statistics">The new state, checked.</param>
+    /// <param name="inverse">Its prepared inverse.</param>
+    void Replace(ArmStatistics statistics, double[] inverse);
 }

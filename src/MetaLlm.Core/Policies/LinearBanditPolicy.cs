@@ -306,7 +306,9 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             throw new ArgumentException($"The statistics have {statistics.Count} arms, but the policy has {ArmCount}.", nameof(statistics));
         }
 
-        // Everything is checked before anything changes: all or nothing.
+        // Everything is checked, and every inverse computed, before anything changes: all or nothing. Arms of one warm
+        // start share one Gram matrix, so they share one factorisation.
+        var inverses = new double[ArmCount][];
         for (int arm = 0; arm < ArmCount; arm++)
         {
             var entry = statistics[arm] ?? throw new ArgumentException($"The statistics of arm {arm} are null.", nameof(statistics));
@@ -323,7 +325,8 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
 
             try
             {
-                RidgeRegressionModel.CheckPositiveDefinite(entry.Gram, _arms[arm].Model.Regularization, Dimension);
+                bool samePenalty = arm > 0 && _arms[arm - 1].Model.Regularization == _arms[arm].Model.Regularization;
+                inverses[arm] = _arms[arm].Model.PrepareImport(entry, samePenalty ? (statistics[arm - 1], inverses[arm - 1]) : null);
             }
             catch (ArgumentException ex)
             {
@@ -336,7 +339,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         {
             for (int arm = 0; arm < ArmCount; arm++)
             {
-                _arms[arm].Replace(statistics[arm]);
+                _arms[arm].Replace(statistics[arm], inverses[arm]);
             }
         }
         finally

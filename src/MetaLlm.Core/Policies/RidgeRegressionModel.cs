@@ -332,11 +332,24 @@ public sealed class RidgeRegressionModel
     /// <summary>Replaces this model's sums by those of <paramref name="statistics"/> and recomputes <c>A⁻¹</c> and θ.</summary>
     /// <param name="statistics">The statistics, of the same dimension.</param>
     /// <exception cref="ArgumentException">The dimension differs, or <c>G + pI</c> is not positive definite; nothing changes then.</exception>
-    public void ImportFrom(ArmStatistics statistics)
+    public void ImportFrom(ArmStatistics statistics) => Apply(statistics, PrepareImport(statistics, null));
+
+    /// <summary>
+    /// Computes <c>(G + pI)⁻¹</c> for statistics about to be imported, checking them; when <paramref name="previous"/>
+    /// holds the same <c>G</c> (arms of one warm start), its inverse is reused instead of factorising again.
+    /// </summary>
+    internal double[] PrepareImport(ArmStatistics statistics, (ArmStatistics Statistics, double[] Inverse)? previous)
     {
         ArgumentNullException.ThrowIfNull(statistics);
         CheckDimension(statistics);
-        var inverse = Invert(statistics.Gram, Regularization, Dimension);
+        return previous is { } prior && prior.Statistics.Gram.AsSpan().SequenceEqual(statistics.Gram)
+            ? prior.Inverse
+            : Invert(statistics.Gram, Regularization, Dimension);
+    }
+
+    /// <summary>Replaces this model's sums with checked statistics and their prepared inverse.</summary>
+    internal void Apply(ArmStatistics statistics, double[] inverse)
+    {
         statistics.Gram.CopyTo(_gram, 0);
         statistics.ScoreTargets.CopyTo(_targets, Score * Dimension);
         statistics.OutputTokenTargets.CopyTo(_targets, Output * Dimension);
@@ -344,9 +357,6 @@ public sealed class RidgeRegressionModel
         inverse.CopyTo(_inverse, 0);
         RefreshWeights();
     }
-
-    /// <summary>Checks that <c>G + pI</c> is positive definite, by factorising it.</summary>
-    internal static void CheckPositiveDefinite(double[] gram, double regularization, int dimension) => _ = Invert(gram, regularization, dimension);
 
     // MathNet stores matrices column by column; ours are row by row, so both are transposed on the way.
     private static double[] Invert(double[] gram, double regularization, int d)

@@ -50,6 +50,88 @@ public sealed class RouterSnapshot
     /// <summary>Gets each arm's statistics by arm name, including arms the router no longer has (kept aside for their return).</summary>
     public required IReadOnlyDictionary<string, ArmStatistics> Arms { get; init; }
 
+    /// <summary>
+    /// Merges what several routers learned since a common baseline: <c>baseline + Σ (instance − baseline)</c>, arm by
+    /// arm, so a warm start or prior in the baseline is counted once however many instances started from it. Merged,
+    /// the statistics equal those of one router fed every instance's feedback.
+    /// </summary>
+    /// <param name="baseline">What every instance started from, or <see langword="null"/> when they all started empty.</param>
+    /// <param name="instances">The instances' snapshots; at least one, all on the baseline's features.</param>
+    /// <returns>The merged snapshot, taken at the latest instance's time.</returns>
+    /// <exception cref="ArgumentException">The snapshots are invalid or were learned on different features.</exception>
+    public static RouterSnapshot Merge(RouterSnapshot? baseline, IReadOnlyList<RouterSnapshot> instances)
+    {
+        ArgumentNullException.ThrowIfNull(instances);
+        if (instances.Count == 0)
+        {
+            throw new ArgumentException("At least one instance's snapshot is needed.", nameof(instances));
+        }
+
+        var first = baseline ?? instances[0];
+        foreach (var snapshot in baseline is null ? instances : instances.Prepend(baseline))
+        {
+            if (snapshot is null)
+            {
+                throw new ArgumentException("The snapshots must not contain null.", nameof(instances));
+            }
+
+            var errors = snapshot.GetValidationErrors();
+            if (errors.Count > 0)
+            {
+                throw new ArgumentException("A snapshot cannot be merged: " + string.Join(" ", errors), nameof(instances));
+            }
+
+            if (snapshot.FeatureDimension != first.FeatureDimension || !string.Equals(snapshot.FeaturizerFingerprint, first.FeaturizerFingerprint, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Snapshots learned on different features cannot be merged ('{snapshot.FeaturizerFingerprint}' and '{first.FeaturizerFingerprint}').", nameof(instances));
+            }
+        }
+
+        var arms = new Dictionary<string, ArmStatistics>(StringComparer.Ordinal);
+        if (baseline is not null)
+        {
+            foreach (var (name, statistics) in baseline.Arms)
+            {
+                arms[name] = statistics.Clone();
+            }
+        }
+
+        foreach (var instance in instances)
+        {
+            foreach (var (name, statistics) in instance.Arms)
+            {
+                if (!arms.TryGetValue(name, out var merged))
+                {
+                    arms[name] = merged = new ArmStatistics(first.FeatureDimension);
+                }
+
+                merged.Add(statistics);
+                if (baseline is not null && baseline.Arms.TryGetValue(name, out var common))
+                {
+                    merged.Add(common, sign: -1);
+                }
+            }
+        }
+
+        var latest = instances.MaxBy(i => i.TakenAt)!;
+        long baseDecisions = baseline?.DecisionCount ?? 0;
+        long baseFeedback = baseline?.FeedbackCount ?? 0;
+        return new RouterSnapshot
+        {
+            TakenAt = latest.TakenAt,
+            StatisticsAsOf = latest.StatisticsAsOf,
+            FeaturizerName = first.FeaturizerName,
+            FeatureDimension = first.FeatureDimension,
+            FeaturizerFingerprint = first.FeaturizerFingerprint,
+            PolicyName = latest.PolicyName,
+            PolicySettings = latest.PolicySettings,
+            CostWeight = latest.CostWeight,
+            DecisionCount = baseDecisions + instances.Sum(i => i.DecisionCount - baseDecisions),
+            FeedbackCount = baseFeedback + instances.Sum(i => i.FeedbackCount - baseFeedback),
+            Arms = arms,
+        };
+    }
+
     /// <summary>Returns a description of every problem that makes the snapshot unusable, or an empty list.</summary>
     /// <returns>The problems found, each naming the arm or field.</returns>
     public IReadOnlyList<string> GetValidationErrors()
