@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +12,7 @@ public sealed class MetaLlmRouterBuilder
     private readonly List<Func<IServiceProvider, RouterArm>> _arms = [];
     private Func<IServiceProvider, int, int, IRoutingPolicy>? _policyFactory;
     private Func<IServiceProvider, IRequestFeaturizer>? _featurizerFactory;
+    private Func<IServiceProvider, IRouterStateStore>? _stateStoreFactory;
 
     internal MetaLlmRouterBuilder(IServiceCollection services, object? serviceKey, string optionsName)
     {
@@ -97,6 +99,59 @@ public sealed class MetaLlmRouterBuilder
             services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), embeddingDimension, includeInstructions));
     }
 
+    /// <summary>
+    /// Keeps what the router learns in a file: it is loaded when the router is first resolved (before any request),
+    /// saved every <paramref name="autosaveInterval"/> by a hosted service, and once more when the host stops.
+    /// </summary>
+    /// <param name="path">The snapshot file; the one saved before it is kept beside it (<c>.previous</c>).</param>
+    /// <param name="autosaveInterval">How often to save, or <see langword="null"/> for every minute; <see cref="Timeout.InfiniteTimeSpan"/> saves only on shutdown.</param>
+    /// <returns>This builder.</returns>
+    /// <remarks>
+    /// A snapshot that cannot be used (another featurizer or dimension, corruption in both files, a newer format)
+    /// makes resolving the router fail with the reason, and nothing is overwritten.
+    /// </remarks>
+    public MetaLlmRouterBuilder UseFileState(string path, TimeSpan? autosaveInterval = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return UseStateStore(services => new FileRouterStateStore(path, services.GetService<ILogger<FileRouterStateStore>>()), autosaveInterval);
+    }
+
+    /// <summary>
+    /// Keeps what the router learns in a store: loaded when the router is first resolved, saved periodically by a
+    /// hosted service and once more when the host stops.
+    /// </summary>
+    /// <param name="storeFactory">Creates the store from the service provider.</param>
+    /// <param name="autosaveInterval">How often to save, or <see langword="null"/> for every minute; <see cref="Timeout.InfiniteTimeSpan"/> saves only on shutdown.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="autosaveInterval"/> is zero or negative (other than infinite).</exception>
+    public MetaLlmRouterBuilder UseStateStore(Func<IServiceProvider, IRouterStateStore> storeFactory, TimeSpan? autosaveInterval = null)
+    {
+        ArgumentNullException.ThrowIfNull(storeFactory);
+        var interval = autosaveInterval ?? TimeSpan.FromMinutes(1);
+        if (interval <= TimeSpan.Zero && interval != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(autosaveInterval), interval, "The autosave interval must be positive, or infinite to save only on shutdown.");
+        }
+
+        bool first = _stateStoreFactory is null;
+        _stateStoreFactory = storeFactory;
+        if (first)
+        {
+            object? key = ServiceKey;
+            Services.AddSingleton<IHostedService>(services => new RouterStateAutosaveService(
+                () => key is null ? services.GetRequiredService<MetaLlmRouter>() : services.GetRequiredKeyedService<MetaLlmRouter>(key),
+                () => StateStore!,
+                interval,
+                services.GetService<TimeProvider>() ?? TimeProvider.System,
+                services.GetService<ILoggerFactory>()?.CreateLogger<RouterStateAutosaveService>()));
+        }
+
+        return this;
+    }
+
+    // The store the router was built with, so the hosted service saves where the router loaded from.
+    private IRouterStateStore? StateStore { get; set; }
+
     /// <summary>Changes the router's options in code, after configuration is bound.</summary>
     /// <param name="configure">Changes the options.</param>
     /// <returns>This builder.</returns>
@@ -119,12 +174,33 @@ public sealed class MetaLlmRouterBuilder
         var featurizer = _featurizerFactory?.Invoke(services);
         int dimension = featurizer?.Dimension ?? options.FeatureDimension;
         var policy = _policyFactory?.Invoke(services, arms.Length, dimension);
-        return new MetaLlmRouter(
+        var monitor = services.GetRequiredService<IOptionsMonitor<MetaLlmRouterOptions>>();
+        var router = new MetaLlmRouter(
             arms,
             options,
             policy,
             featurizer,
             services.GetService<TimeProvider>(),
             services.GetService<ILoggerFactory>());
+
+        // Configuration wins over a snapshot for λ, and a reloaded λ applies from the next decision; an invalid reload
+        // is ignored (start-up validation already named the problem once).
+        router.DisposeWith(monitor.OnChange((changed, name) =>
+        {
+            if (string.Equals(name, OptionsName, StringComparison.Ordinal) && changed.GetValidationErrors().Count == 0)
+            {
+                router.CostWeight = changed.CostWeight;
+            }
+        }));
+
+        if (_stateStoreFactory is not null)
+        {
+            StateStore = _stateStoreFactory(services) ?? throw new InvalidOperationException("The state store factory returned null.");
+
+            // The router is resolved once, as a singleton; loading before it is handed out keeps every request on the restored state.
+            router.LoadStateAsync(StateStore).GetAwaiter().GetResult();
+        }
+
+        return router;
     }
 }

@@ -36,6 +36,7 @@ public sealed class MetaLlmRouter : IChatClient
     private readonly object _snapshotLock = new();
     private IReadOnlyDictionary<string, ArmStatistics> _setAside = new Dictionary<string, ArmStatistics>();
     private readonly bool _ownsPolicy;
+    private readonly List<IDisposable> _disposeWith = [];
     private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="MetaLlmRouter"/> class.</summary>
@@ -353,6 +354,43 @@ public sealed class MetaLlmRouter : IChatClient
         }
     }
 
+    /// <summary>Saves a snapshot of everything the router has learned to a store (atomically, as the store promises).</summary>
+    /// <param name="store">The store, for example a <see cref="FileRouterStateStore"/>.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The snapshot that was saved.</returns>
+    /// <exception cref="ObjectDisposedException">The router is disposed.</exception>
+    public async Task<RouterSnapshot> SaveStateAsync(IRouterStateStore store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var snapshot = CreateSnapshot();
+        await store.SaveAsync(snapshot, cancellationToken).ConfigureAwait(false);
+        return snapshot;
+    }
+
+    /// <summary>
+    /// Loads the newest readable snapshot from a store and restores it (see <see cref="RestoreSnapshot"/>), so a new
+    /// process goes on from what an earlier one learned.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns><see langword="true"/> if a snapshot was restored; <see langword="false"/> if the store holds none yet.</returns>
+    /// <exception cref="RouterSnapshotException">The store holds snapshots but none is readable.</exception>
+    /// <exception cref="ArgumentException">The snapshot does not fit this router (see <see cref="RestoreSnapshot"/>); nothing changed.</exception>
+    /// <exception cref="ObjectDisposedException">The router is disposed.</exception>
+    public async Task<bool> LoadStateAsync(IRouterStateStore store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var snapshot = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        if (snapshot is null)
+        {
+            return false;
+        }
+
+        RestoreSnapshot(snapshot);
+        return true;
+    }
+
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
@@ -384,9 +422,29 @@ public sealed class MetaLlmRouter : IChatClient
         }
 
         _disposed = true;
+        lock (_disposeWith)
+        {
+            foreach (var owned in _disposeWith)
+            {
+                owned.Dispose();
+            }
+        }
+
         if (_ownsPolicy && Policy is IDisposable disposable)
         {
             disposable.Dispose();
+        }
+    }
+
+    /// <summary>Disposes <paramref name="owned"/> with the router (for example a configuration change subscription).</summary>
+    internal void DisposeWith(IDisposable? owned)
+    {
+        if (owned is not null)
+        {
+            lock (_disposeWith)
+            {
+                _disposeWith.Add(owned);
+            }
         }
     }
 

@@ -149,6 +149,20 @@ public sealed class RouterSnapshot
             errors.Add($"{nameof(FeaturizerName)} is empty.");
         }
 
+        if (FeaturizerFingerprint is null)
+        {
+            errors.Add($"{nameof(FeaturizerFingerprint)} is missing.");
+        }
+
+        if (PolicyName is null || PolicySettings is null)
+        {
+            errors.Add($"{nameof(PolicyName)} and {nameof(PolicySettings)} must not be null.");
+        }
+        else if (PolicySettings.Any(p => string.IsNullOrWhiteSpace(p.Key) || !double.IsFinite(p.Value)))
+        {
+            errors.Add($"{nameof(PolicySettings)} must have names and finite values.");
+        }
+
         if (FeatureDimension < 1 || FeatureDimension > LinearPolicyOptions.MaxDimension)
         {
             errors.Add($"{nameof(FeatureDimension)} must be between 1 and {LinearPolicyOptions.MaxDimension}, but was {FeatureDimension}.");
