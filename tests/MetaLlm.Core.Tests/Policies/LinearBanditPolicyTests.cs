@@ -167,6 +167,28 @@ public class LinearBanditPolicyTests
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public void Importing_statistics_is_all_or_nothing_and_refuses_non_finite_or_indefinite_ones(string kind)
+    {
+        var (contexts, rewards) = FullInformationData(seed: 4, 3, 4, 20);
+        using var policy = Create(kind, 3, 4);
+        policy.Fit(Flatten(contexts), rewards, 20);
+        var before = policy.ExportStatistics();
+
+        var indefinite = before.Select(s => s.Clone()).ToArray();
+        indefinite[2].Gram[0] = -100;
+        policy.Invoking(p => p.ImportStatistics(indefinite)).Should().Throw<ArgumentException>().WithMessage("*arm 2*positive definite*");
+        var nan = before.Select(s => s.Clone()).ToArray();
+        nan[1].ScoreTargets[0] = double.NaN;
+        policy.Invoking(p => p.ImportStatistics(nan)).Should().Throw<ArgumentException>().WithMessage("*arm 1*not finite*");
+        var wrongSize = before.Select(s => s.Clone()).ToArray();
+        wrongSize[1] = new ArmStatistics(5);
+        policy.Invoking(p => p.ImportStatistics(wrongSize)).Should().Throw<ArgumentException>().WithMessage("*arm 1*dimension 5*");
+
+        policy.ExportStatistics().ShouldBeSameStateAs(before, "arms 0 and 1 must not have been replaced before arm 2 was refused");
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public void Exported_state_moves_what_was_learned_to_another_policy(string kind)
     {
         var (contexts, rewards) = FullInformationData(seed: 8, 2, 4, 30);
