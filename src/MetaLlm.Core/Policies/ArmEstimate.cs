@@ -12,8 +12,9 @@ namespace MetaLlm;
 /// <param name="PredictedTokens">The tokens the arm is expected to bill.</param>
 /// <param name="PredictedCostUsd">The expected cost in US dollars at the arm's prices.</param>
 /// <param name="CostTerm">λ times the expected normalised cost: what the cost takes off the score.</param>
-public readonly record struct ArmEstimate(double PredictedScore, double Uncertainty, PredictedTokens PredictedTokens = default, double PredictedCostUsd = 0, double CostTerm = 0)
+/// <param name="FailurePenalty">What the arm's recent failures take off the score (<see cref="MetaLlmRouterOptions.FailureWeight"/> times its failure rate).</param>
+public readonly record struct ArmEstimate(double PredictedScore, double Uncertainty, PredictedTokens PredictedTokens = default, double PredictedCostUsd = 0, double CostTerm = 0, double FailurePenalty = 0)
 {
-    /// <summary>Gets the expected reward, <see cref="PredictedScore"/> minus <see cref="CostTerm"/>.</summary>
-    public double PredictedReward => PredictedScore - CostTerm;
+    /// <summary>Gets the expected reward, <see cref="PredictedScore"/> minus <see cref="CostTerm"/> and <see cref="FailurePenalty"/>.</summary>
+    public double PredictedReward => PredictedScore - CostTerm - FailurePenalty;
 }

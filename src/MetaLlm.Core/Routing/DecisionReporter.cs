@@ -48,20 +48,33 @@ internal sealed class DecisionReporter
         return decision;
     }
 
-    /// <summary>Annotates a complete response and opens its decision to feedback.</summary>
-    public void Complete(PendingDecision decision, ChatResponse response)
+    /// <summary>Annotates a complete response, with every attempt it took, and opens its decision to feedback.</summary>
+    public void Complete(PendingDecision decision, ChatResponse response, IReadOnlyList<ArmAttempt> attempts)
     {
         var properties = response.AdditionalProperties ??= [];
         Annotate(decision, properties, response.Usage);
+        properties[MetaLlmPropertyNames.Attempts] = attempts;
         decision.Answer();
     }
+
+    /// <summary>Opens a completed stream's decision to feedback.</summary>
+    public static void Finish(PendingDecision decision, IReadOnlyList<ArmAttempt> attempts)
+    {
+        _ = attempts;
+        decision.Answer();
+    }
+
+    /// <summary>Logs that an arm failed and the request moves to another.</summary>
+    public void FailedOver(PendingDecision decision, string from, string to, ArmAttempt failed) =>
+        Log.FailedOver(_logger, decision.Id, from, failed.ExceptionType ?? "?", failed.ErrorKind ?? "?", to);
 
     /// <summary>Annotates a streamed update: the first one, and every one that carries usage (with the cost so far).</summary>
     /// <param name="decision">The decision.</param>
     /// <param name="update">The update.</param>
     /// <param name="first">Whether it is the first update of the stream.</param>
     /// <param name="usage">The usage reported so far, added to as usage arrives.</param>
-    public void Annotate(PendingDecision decision, ChatResponseUpdate update, bool first, ref UsageDetails? usage)
+    /// <param name="attempts">The request's attempts, recorded on the first update, or <see langword="null"/>.</param>
+    public void Annotate(PendingDecision decision, ChatResponseUpdate update, bool first, ref UsageDetails? usage, IReadOnlyList<ArmAttempt>? attempts = null)
     {
         bool hasUsage = false;
         foreach (var content in update.Contents)
@@ -76,7 +89,14 @@ internal sealed class DecisionReporter
 
         if (first || hasUsage)
         {
-            Annotate(decision, update.AdditionalProperties ??= [], hasUsage ? usage : null);
+            var properties = update.AdditionalProperties ??= [];
+            Annotate(decision, properties, hasUsage ? usage : null);
+
+            // The same list is completed with the answering attempt when the stream ends.
+            if (attempts is not null)
+            {
+                properties[MetaLlmPropertyNames.Attempts] = attempts;
+            }
         }
     }
 
@@ -88,7 +108,11 @@ internal sealed class DecisionReporter
     }
 
     /// <summary>Records that the arm failed, or that the caller cancelled; nothing will be learned from the decision.</summary>
-    public void Fail(PendingDecision decision, Exception exception, CancellationToken cancellationToken)
+    /// <param name="decision">The decision.</param>
+    /// <param name="exception">What failed.</param>
+    /// <param name="cancellationToken">The caller's token, to tell its cancellation from a failure.</param>
+    /// <param name="lastAttempt">The attempt that failed last, whose type and kind the log names, or <see langword="null"/> for <paramref name="exception"/>'s.</param>
+    public void Fail(PendingDecision decision, Exception exception, CancellationToken cancellationToken, ArmAttempt? lastAttempt = null)
     {
         string arm = _arms[decision.Arm].Name;
         bool cancelledByCaller = exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
@@ -99,7 +123,12 @@ internal sealed class DecisionReporter
         }
         else
         {
-            Log.ArmFailed(_logger, arm, decision.Id, exception.GetType().FullName ?? exception.GetType().Name, (exception as IModelErrorClassification)?.ErrorKind ?? "unclassified");
+            Log.ArmFailed(
+                _logger,
+                arm,
+                decision.Id,
+                lastAttempt?.ExceptionType ?? exception.GetType().FullName ?? exception.GetType().Name,
+                lastAttempt?.ErrorKind ?? (exception as IModelErrorClassification)?.ErrorKind ?? "unclassified");
         }
     }
 

@@ -32,4 +32,10 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Information, "Arm {ArmName} is in the snapshot but not in the router; its statistics are kept aside for its return.")]
     public static partial void ArmSetAside(ILogger logger, string armName);
+
+    [LoggerMessage(12, LogLevel.Warning, "Arm {ArmName} failed for decision {DecisionId} with {ExceptionType} ({ErrorKind}); the request goes to arm {NextArm}.")]
+    public static partial void FailedOver(ILogger logger, string decisionId, string armName, string exceptionType, string errorKind, string nextArm);
+
+    [LoggerMessage(13, LogLevel.Warning, "The circuit breaker of arm {ArmName} is now {State}.")]
+    public static partial void BreakerChanged(ILogger logger, string armName, CircuitState state);
 }

@@ -15,6 +15,21 @@ public static class MetaLlmPropertyNames
     /// <summary>The decision id to give feedback on (a <see cref="string"/>).</summary>
     public const string DecisionId = "metallm.decision_id";
 
+    /// <summary>
+    /// Request option (<c>ChatOptions.AdditionalProperties</c>): the only arms this request may go to, by name (a
+    /// <see cref="string"/> of comma-separated names, or a sequence of strings). Never forwarded to a model.
+    /// </summary>
+    public const string AllowedArms = "metallm.allowed_arms";
+
+    /// <summary>Request option: arms this request must not go to, by name (as <see cref="AllowedArms"/>). Never forwarded to a model.</summary>
+    public const string DeniedArms = "metallm.denied_arms";
+
+    /// <summary>Request option: the one arm this request must go to, by name (a <see cref="string"/>); no other is tried. Never forwarded to a model.</summary>
+    public const string PinnedArm = "metallm.pinned_arm";
+
+    /// <summary>Every attempt the request made, in order (an <see cref="IReadOnlyList{T}"/> of <see cref="ArmAttempt"/>).</summary>
+    public const string Attempts = "metallm.attempts";
+
     /// <summary>The cost of the response in US dollars (a <see cref="decimal"/>), when the arm reported its usage.</summary>
     public const string CostUsd = "metallm.cost_usd";
 }

@@ -31,6 +31,8 @@ public sealed class MetaLlmRouter : IChatClient
     private readonly WarmStartFitter _warmStart;
     private readonly ChatClientMetadata _metadata = new("metallm");
     private readonly RewardFunction _reward;
+    private readonly ArmHealthTracker _health;
+    private readonly ArmFailover _failover;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly object _snapshotLock = new();
@@ -92,11 +94,14 @@ public sealed class MetaLlmRouter : IChatClient
         _logger = logger;
         _reward = new RewardFunction(_arms, _options.CostReferenceUsd, _options.CostWeight);
         var reward = _reward;
-        _selector = new ArmSelector(featurizer, policy, _arms, reward);
+        _health = new ArmHealthTracker(_arms, _options.CircuitBreaker, _options.FailureHalfLife, _timeProvider);
+        _health.StateChanged += (arm, state) => Log.BreakerChanged(logger, _arms[arm].Name, state);
+        _selector = new ArmSelector(featurizer, policy, _arms, reward, _health, _options.FailureWeight);
         _ledger = new DecisionLedger(_options.MaxPendingDecisions, _options.PendingDecisionLifetime, _timeProvider);
         _reporter = new DecisionReporter(_arms, _ledger, logger);
         _feedback = new FeedbackLearner(_arms, _ledger, policy, reward, logger);
         _warmStart = new WarmStartFitter(_arms, _selector, reward, logger);
+        _failover = new ArmFailover(_arms, _selector, _reporter, _health, _timeProvider, _options);
     }
 
     /// <summary>Gets the arms, in the order the policy numbers them.</summary>
@@ -130,6 +135,10 @@ public sealed class MetaLlmRouter : IChatClient
     /// <summary>Gets the number of decisions currently kept for feedback, including ones already learned from or whose arm failed.</summary>
     public int PendingDecisionCount => _ledger.Count;
 
+    /// <summary>Gets each arm's health: its circuit breaker's state, its recent failure rate and its attempt counts, in arm order.</summary>
+    /// <returns>One entry per arm.</returns>
+    public IReadOnlyList<ArmHealth> GetArmHealth() => [.. Enumerable.Range(0, _arms.Length).Select(_health.Health)];
+
     /// <summary>Chooses an arm for a request without calling it.</summary>
     /// <param name="messages">The request's messages; at least one.</param>
     /// <param name="options">The request's options, or <see langword="null"/>.</param>
@@ -143,32 +152,20 @@ public sealed class MetaLlmRouter : IChatClient
     public async Task<RoutingDecision> RouteAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = Buffer(messages);
-        var selection = await _selector.SelectAsync(request, options, keepEstimates: true, cancellationToken).ConfigureAwait(false);
+        var selection = await _selector.SelectAsync(request, options, cancellationToken).ConfigureAwait(false);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var decision = _reporter.Open(selection, answeredElsewhere: true);
-        return new RoutingDecision(decision.Id, _arms[selection.ArmIndex], selection.ArmIndex, selection.Propensity, Policy.Name, selection.CostWeight, Arms, selection.Estimates!);
+        return new RoutingDecision(decision.Id, _arms[selection.ArmIndex], selection.ArmIndex, selection.Propensity, Policy.Name, selection.CostWeight, Arms, selection.Estimates);
     }
 
     /// <inheritdoc />
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = Buffer(messages);
-        var selection = await _selector.SelectAsync(request, options, keepEstimates: false, cancellationToken).ConfigureAwait(false);
+        var selection = await _selector.SelectAsync(request, options, cancellationToken).ConfigureAwait(false);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var decision = _reporter.Open(selection, answeredElsewhere: false);
-        ChatResponse response;
-        try
-        {
-            response = await ArmAttempt.GetResponseAsync(_arms[selection.ArmIndex], request, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            _reporter.Fail(decision, ex, cancellationToken);
-            throw;
-        }
-
-        _reporter.Complete(decision, response);
-        return response;
+        return await _failover.GetResponseAsync(selection, decision, request, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -176,10 +173,10 @@ public sealed class MetaLlmRouter : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = Buffer(messages);
-        var selection = await _selector.SelectAsync(request, options, keepEstimates: false, cancellationToken).ConfigureAwait(false);
+        var selection = await _selector.SelectAsync(request, options, cancellationToken).ConfigureAwait(false);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var decision = _reporter.Open(selection, answeredElsewhere: false);
-        await foreach (var update in ArmAttempt.StreamAsync(_arms[selection.ArmIndex], request, options, decision, _reporter, cancellationToken).ConfigureAwait(false))
+        await foreach (var update in _failover.StreamAsync(selection, decision, request, options, cancellationToken).ConfigureAwait(false))
         {
             yield return update;
         }

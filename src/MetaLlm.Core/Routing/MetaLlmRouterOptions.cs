@@ -48,6 +48,36 @@ public sealed class MetaLlmRouterOptions
     /// <summary>Gets or sets how long a decision waits for feedback before it is dropped. Default one hour.</summary>
     public TimeSpan PendingDecisionLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Gets or sets how many arms one request may try: when an arm fails in a way worth retrying (a timeout,
+    /// throttling, a server or network error), the next-best eligible arm by the policy's estimates gets the request.
+    /// Default 3; 1 turns failover off.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// Gets or sets how long one arm may take to answer (for a stream: to send its first update) before the attempt
+    /// counts as a timeout and the next arm is tried, or <see langword="null"/> (the default) for no limit of the
+    /// router's own.
+    /// </summary>
+    public TimeSpan? AttemptTimeout { get; set; }
+
+    /// <summary>Gets or sets the longest a request may take over all its attempts, or <see langword="null"/> (the default) for no deadline.</summary>
+    public TimeSpan? RequestTimeout { get; set; }
+
+    /// <summary>
+    /// Gets or sets how much score a failure rate of 1 costs an arm when deciding: the predicted reward is
+    /// <c>score − λ·normalizedCost − FailureWeight·failureRate</c>, with the rate decaying by <see cref="FailureHalfLife"/>.
+    /// Default 0.5.
+    /// </summary>
+    public double FailureWeight { get; set; } = 0.5;
+
+    /// <summary>Gets or sets how fast an arm's failures are forgotten: their weight halves every this long. Default ten minutes.</summary>
+    public TimeSpan FailureHalfLife { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Gets or sets when an arm's circuit breaker opens and for how long.</summary>
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
     /// <summary>Gets the options of the policy <see cref="Policy"/> names.</summary>
     public LinearPolicyOptions SelectedPolicyOptions => Policy switch
     {
@@ -92,6 +122,40 @@ public sealed class MetaLlmRouterOptions
             errors.Add($"{nameof(FeatureDimension)} must be between 2 and {LinearPolicyOptions.MaxDimension}, but was {FeatureDimension}.");
         }
 
+        if (MaxAttempts < 1)
+        {
+            errors.Add($"{nameof(MaxAttempts)} must be at least 1, but was {MaxAttempts}.");
+        }
+
+        if (AttemptTimeout is { } attemptTimeout && attemptTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(AttemptTimeout)} must be positive when set, but was {attemptTimeout}.");
+        }
+
+        if (RequestTimeout is { } requestTimeout && requestTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(RequestTimeout)} must be positive when set, but was {requestTimeout}.");
+        }
+
+        if (!(FailureWeight >= 0) || double.IsInfinity(FailureWeight))
+        {
+            errors.Add($"{nameof(FailureWeight)} must be finite and not negative, but was {FailureWeight}.");
+        }
+
+        if (FailureHalfLife <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(FailureHalfLife)} must be positive, but was {FailureHalfLife}.");
+        }
+
+        if (CircuitBreaker is null)
+        {
+            errors.Add($"{nameof(CircuitBreaker)} must not be null.");
+        }
+        else
+        {
+            CircuitBreaker.AddValidationErrors(errors, $"{nameof(CircuitBreaker)}:");
+        }
+
         if (MaxPendingDecisions < 1)
         {
             errors.Add($"{nameof(MaxPendingDecisions)} must be at least 1, but was {MaxPendingDecisions}.");
@@ -124,6 +188,7 @@ public sealed class MetaLlmRouterOptions
         clone.LinUcb = LinUcb?.Clone()!;
         clone.ThompsonSampling = ThompsonSampling?.Clone()!;
         clone.EpsilonGreedy = EpsilonGreedy?.Clone()!;
+        clone.CircuitBreaker = CircuitBreaker?.Clone()!;
         return clone;
     }
 }

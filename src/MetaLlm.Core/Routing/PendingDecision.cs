@@ -19,7 +19,8 @@ internal sealed class PendingDecision
 
     public string Id { get; }
 
-    public int Arm { get; }
+    /// <summary>Gets the arm answering the decision: the chosen one, or the one it failed over to.</summary>
+    public int Arm { get; private set; }
 
     public long CreatedTimestamp { get; }
 
@@ -36,6 +37,15 @@ internal sealed class PendingDecision
 
     /// <summary>Gets the context, or <see langword="null"/> once feedback used it or the arm failed.</summary>
     public float[]? Context => _context;
+
+    /// <summary>Moves the decision to the arm it failed over to, before that arm answers.</summary>
+    public void Reassign(int arm)
+    {
+        lock (this)
+        {
+            Arm = arm;
+        }
+    }
 
     /// <summary>Reads the state and what is known of the answer together, as one consistent snapshot.</summary>
     public (PendingDecisionState State, BilledTokens? Tokens, string? UsageProblem) Read()

@@ -50,6 +50,13 @@ public sealed class RouterArm
     /// </summary>
     public string? ModelId { get; }
 
+    /// <summary>Gets what the arm can serve (context length, tools, images). Default <see cref="ArmCapabilities.Unrestricted"/>.</summary>
+    public ArmCapabilities Capabilities
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(value));
+    } = ArmCapabilities.Unrestricted;
+
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Pricing})";
 }

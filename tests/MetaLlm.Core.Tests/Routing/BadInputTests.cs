@@ -274,7 +274,10 @@ public class BadInputTests
         using var router = new MetaLlmRouter([new RouterArm("broken", broken, Price(1, 1))], policy: policy, featurizer: new HashingFeaturizer(D), loggerFactory: logs);
         var before = policy.ExportState();
 
-        (await router.Invoking(r => r.GetResponseAsync(Ask("q"))).Should().ThrowAsync<HttpRequestException>()).Which.Should().BeSameAs(failure);
+        // A transient failure with no other arm to try: the typed exception names the attempt and carries the arm's.
+        var thrown = (await router.Invoking(r => r.GetResponseAsync(Ask("q"))).Should().ThrowAsync<ArmAttemptsFailedException>()).Which;
+        thrown.InnerException.Should().BeSameAs(failure);
+        thrown.Attempts.Should().ContainSingle().Which.Should().Be(thrown.Attempts[0] with { ArmName = "broken", Outcome = ArmAttemptOutcome.FailedTransiently, ErrorKind = nameof(HttpRequestException) });
 
         // The caller never saw the decision id, but someone reading the logs did: feedback on it says what happened.
         string id = logs.RoutedDecisionIds.Should().ContainSingle().Subject;
@@ -348,7 +351,7 @@ public class BadInputTests
         var policy = new ScriptedPolicy(2, D) { ChooseArm = _ => 7 };
         using var router = new MetaLlmRouter(Answering(1, 1, Price(1, 1), Price(2, 2)), policy: policy, featurizer: new HashingFeaturizer(D));
 
-        await router.Invoking(r => r.GetResponseAsync(Ask("q"))).Should().ThrowAsync<InvalidOperationException>().WithMessage("*chose arm 7*2 arms*");
+        await router.Invoking(r => r.GetResponseAsync(Ask("q"))).Should().ThrowAsync<InvalidOperationException>().WithMessage("*chose arm 7*2 eligible arms*");
         router.PendingDecisionCount.Should().Be(0);
     }
 

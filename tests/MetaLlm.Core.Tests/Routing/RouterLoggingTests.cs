@@ -56,9 +56,9 @@ public class RouterLoggingTests
         var client = new TestChatClient { GetResponseAsyncCallback = (_, _, _) => throw new TaskCanceledException("the arm's own HTTP timeout") };
         using var router = new MetaLlmRouter([new RouterArm("slow", client, Price(1, 1))], new() { FeatureDimension = 8 }, loggerFactory: logs);
 
-        await router.Invoking(r => r.GetResponseAsync(Ask("q"))).Should().ThrowAsync<TaskCanceledException>();
+        (await router.Invoking(r => r.GetResponseAsync(Ask("q"))).Should().ThrowAsync<ArmAttemptsFailedException>()).Which.InnerException.Should().BeOfType<TaskCanceledException>();
 
-        logs.Entries.Should().ContainSingle(e => e.Level == LogLevel.Warning).Which.Message.Should().Contain("slow").And.Contain("unclassified");
+        logs.Entries.Should().ContainSingle(e => e.Level == LogLevel.Warning).Which.Message.Should().Contain("slow").And.Contain(nameof(TaskCanceledException));
     }
 
     private sealed class ClassifiedFailure(string message) : Exception(message), IModelErrorClassification

@@ -30,7 +30,7 @@ public sealed class RouterErrorLogTests
 
         var act = () => router.GetResponseAsync([new ChatMessage(ChatRole.User, "Service was slow and the food was cold.")]);
 
-        (await act.Should().ThrowAsync<ProviderException>()).Which.Kind.Should().Be(ProviderErrorKind.RateLimited);
+        ((ProviderException)(await act.Should().ThrowAsync<ArmAttemptsFailedException>()).Which.InnerException!).Kind.Should().Be(ProviderErrorKind.RateLimited);
         logs.Messages.Should().Contain(m => m.Contains("(RateLimited)", StringComparison.Ordinal) && m.Contains(typeof(ProviderException).FullName!, StringComparison.Ordinal));
         logs.Messages.Should().NotContain(m => m.Contains("food was cold", StringComparison.Ordinal));
     }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace MetaLlm;
@@ -8,77 +7,16 @@ namespace MetaLlm;
 /// not the caller, chooses the model), and never the router's own <c>metallm.*</c> options; the caller's options
 /// are never mutated.
 /// </summary>
-internal static class ArmAttempt
+internal static class ArmCall
 {
     public static async Task<ChatResponse> GetResponseAsync(RouterArm arm, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
         await arm.Client.GetResponseAsync(messages, ForArm(options, arm), cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Arm '{arm.Name}' returned no response.");
 
-    /// <summary>
-    /// Streams the arm's answer, letting <paramref name="reporter"/> annotate each update. However the stream ends
-    /// (completed, failed, or abandoned by the caller), the decision stops waiting for it.
-    /// </summary>
-    public static async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
-        RouterArm arm,
-        IReadOnlyList<ChatMessage> messages,
-        ChatOptions? options,
-        PendingDecision decision,
-        DecisionReporter reporter,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        IAsyncEnumerator<ChatResponseUpdate> updates;
-        try
-        {
-            updates = (arm.Client.GetStreamingResponseAsync(messages, ForArm(options, arm), cancellationToken)
-                ?? throw new InvalidOperationException($"Arm '{arm.Name}' returned no response stream.")).GetAsyncEnumerator(cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            reporter.Fail(decision, ex, cancellationToken);
-            throw;
-        }
-
-        UsageDetails? usage = null;
-        bool first = true;
-        bool ended = false;
-        try
-        {
-            await using (updates.ConfigureAwait(false))
-            {
-                while (true)
-                {
-                    try
-                    {
-                        if (!await updates.MoveNextAsync().ConfigureAwait(false))
-                        {
-                            break;
-                        }
-                    }
-                    catch (Exception ex)
-                    {
-                        ended = true;
-                        reporter.Fail(decision, ex, cancellationToken);
-                        throw;
-                    }
-
-                    var update = updates.Current;
-                    reporter.Annotate(decision, update, first, ref usage);
-                    first = false;
-                    yield return update;
-                }
-            }
-
-            ended = true;
-            decision.Answer();
-        }
-        finally
-        {
-            if (!ended)
-            {
-                DecisionReporter.Abandon(decision);
-            }
-        }
-    }
+    /// <summary>Opens the arm's stream with the options it should see.</summary>
+    public static IAsyncEnumerator<ChatResponseUpdate> OpenStream(RouterArm arm, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        (arm.Client.GetStreamingResponseAsync(messages, ForArm(options, arm), cancellationToken)
+            ?? throw new InvalidOperationException($"Arm '{arm.Name}' returned no response stream.")).GetAsyncEnumerator(cancellationToken);
 
     /// <summary>Returns the options the arm should see: the caller's, unchanged when they already fit, or a changed clone.</summary>
     internal static ChatOptions? ForArm(ChatOptions? options, RouterArm arm)
