@@ -4,6 +4,8 @@ using static MetaLlm.Tests.TestArms;
 namespace MetaLlm.Tests;
 
 /// <summary>The memory the router keeps for feedback stays proportional to the decisions it keeps.</summary>
+/// <remarks>Measured with the process's allocated memory, so these tests run alone, not beside other test classes.</remarks>
+[Collection(MemoryMeasurement.Name)]
 public class DecisionLedgerMemoryTests
 {
     private const int Dimension = 512;
@@ -65,4 +67,11 @@ public class DecisionLedgerMemoryTests
         GC.Collect();
         return GC.GetTotalMemory(forceFullCollection: true);
     }
+}
+
+/// <summary>Tests that measure the process's memory, run after the parallel ones and alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasurement
+{
+    public const string Name = "memory measurement";
 }
