@@ -57,7 +57,7 @@ internal sealed class ArmSelector
             throw new InvalidOperationException($"The policy '{Policy.Name}' chose arm {decision.Arm}, which is not one of the router's {_arms.Count} eligible arms.");
         }
 
-        return new ArmSelection(context, inputTokens, decision.Arm, decision.Propensity, costWeight, estimates, eligible);
+        return new ArmSelection(context, inputTokens, decision.Arm, decision.Propensity, costWeight, estimates, eligible, reasons);
     }
 
     /// <summary>The next-best eligible arm not yet tried, by predicted reward; -1 when none is left.</summary>

@@ -155,7 +155,7 @@ public sealed class MetaLlmRouter : IChatClient
         var selection = await _selector.SelectAsync(request, options, cancellationToken).ConfigureAwait(false);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var decision = _reporter.Open(selection, answeredElsewhere: true);
-        return new RoutingDecision(decision.Id, _arms[selection.ArmIndex], selection.ArmIndex, selection.Propensity, Policy.Name, selection.CostWeight, Arms, selection.Estimates);
+        return new RoutingDecision(decision.Id, _arms[selection.ArmIndex], selection.ArmIndex, selection.Propensity, Policy.Name, selection.CostWeight, Arms, selection.Estimates, selection.IneligibleReasons, GetArmHealth());
     }
 
     /// <inheritdoc />

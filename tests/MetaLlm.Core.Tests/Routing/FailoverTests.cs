@@ -247,6 +247,24 @@ public class FailoverTests
             .Should().ThrowAsync<ArgumentException>().WithMessage("*'nobody'*");
     }
 
+    [Fact]
+    public async Task A_decision_explains_every_arm_for_an_operator()
+    {
+        var client = TestChatClient.Answering("x", 1, 1);
+        using var router = new MetaLlmRouter(
+            [new RouterArm("small", client, Price(1, 1)), new RouterArm("blind", client, Price(2, 2)) { Capabilities = new() { SupportsImages = false } }],
+            new() { FeatureDimension = D });
+        List<ChatMessage> image = [new(ChatRole.User, [new TextContent("what is in this secret picture?"), new DataContent(new byte[] { 1 }, "image/jpeg")])];
+
+        var decision = await router.RouteAsync(image);
+
+        decision.IneligibleReasons.Should().Equal(new Dictionary<string, string> { ["blind"] = "cannot take images" });
+        decision.Health.Select(h => h.State).Should().Equal(CircuitState.Closed, CircuitState.Closed);
+        string explanation = decision.Explain();
+        explanation.Should().Contain(decision.DecisionId).And.Contain("*small: score").And.Contain("blind: skipped, it cannot take images").And.Contain("breaker Closed");
+        explanation.Should().NotContain("secret", "an explanation carries no prompt text");
+    }
+
     internal static TestChatClient Throwing(Func<Exception> failure) => new()
     {
         GetResponseAsyncCallback = (_, _, _) => Task.FromException<ChatResponse>(failure()),
