@@ -244,7 +244,7 @@ internal sealed class ArmFailover
             throw Exhausted(decision, span, attempts, ex);
         }
 
-        _reporter.FailedOver(decision, arm, next, attempts[^1]);
+        _reporter.FailedOver(decision, arm, next, attempts[^1], ex);
         return next;
     }
 

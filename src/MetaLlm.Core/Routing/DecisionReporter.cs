@@ -17,6 +17,7 @@ internal sealed class DecisionReporter
     private readonly DecisionLedger _ledger;
     private readonly RouterTelemetry _telemetry;
     private readonly ILogger _logger;
+    private readonly bool _logExceptions;
     private readonly string _idPrefix = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant() + "-";
     private long _sequence;
     private long _restoredDecisions;
@@ -25,12 +26,14 @@ internal sealed class DecisionReporter
     /// <param name="ledger">Where decisions are kept for feedback.</param>
     /// <param name="telemetry">The router's spans and metrics.</param>
     /// <param name="logger">The logger.</param>
-    public DecisionReporter(IReadOnlyList<RouterArm> arms, DecisionLedger ledger, RouterTelemetry telemetry, ILogger logger)
+    /// <param name="logExceptions">Whether arm-failure logs attach the exception, message included (<see cref="MetaLlmRouterOptions.IncludeExceptionMessagesInLogs"/>).</param>
+    public DecisionReporter(IReadOnlyList<RouterArm> arms, DecisionLedger ledger, RouterTelemetry telemetry, ILogger logger, bool logExceptions)
     {
         _arms = arms;
         _ledger = ledger;
         _telemetry = telemetry;
         _logger = logger;
+        _logExceptions = logExceptions;
     }
 
     /// <summary>Gets the number of decisions made, counting those of a restored snapshot.</summary>
@@ -78,9 +81,9 @@ internal sealed class DecisionReporter
     }
 
     /// <summary>Logs that an arm failed and the request moves to another.</summary>
-    public void FailedOver(PendingDecision decision, int from, int to, ArmAttempt failed)
+    public void FailedOver(PendingDecision decision, int from, int to, ArmAttempt failed, Exception exception)
     {
-        Log.FailedOver(_logger, decision.Id, _arms[from].Name, failed.ExceptionType ?? "?", failed.ErrorKind ?? "?", _arms[to].Name);
+        Log.FailedOver(_logger, _logExceptions ? exception : null, decision.Id, _arms[from].Name, failed.ExceptionType ?? "?", failed.ErrorKind ?? "?", _arms[to].Name);
         _telemetry.FailedOver(from, to);
     }
 
@@ -146,6 +149,7 @@ internal sealed class DecisionReporter
         {
             Log.ArmFailed(
                 _logger,
+                _logExceptions ? exception : null,
                 arm,
                 decision.Id,
                 lastAttempt?.ExceptionType ?? exception.GetType().FullName ?? exception.GetType().Name,
