@@ -107,8 +107,15 @@ internal sealed class ArmFailover
                     await DisposeQuietlyAsync(opened).ConfigureAwait(false);
                 }
 
-                arm = Failed(ex, selection, decision, span, attempt, arm, tried, attempts, started, timeout, deadline, cancellationToken);
-                timeout?.Dispose();
+                try
+                {
+                    arm = Failed(ex, selection, decision, span, attempt, arm, tried, attempts, started, timeout, deadline, cancellationToken);
+                }
+                finally
+                {
+                    // Also when the request gives up: an undisposed timeout keeps its timer until it fires.
+                    timeout?.Dispose();
+                }
             }
         }
 
