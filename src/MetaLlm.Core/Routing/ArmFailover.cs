@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
@@ -8,6 +9,7 @@ namespace MetaLlm;
 /// eligible arm by the policy's estimates, up to <see cref="MetaLlmRouterOptions.MaxAttempts"/>, within the attempt
 /// timeout and the request's deadline. A stream fails over only before its first update reached the caller, so output
 /// is never duplicated or mixed from two arms. The caller's cancellation is never a failure and never fails over.
+/// Each attempt is a client span, a child of the request's span.
 /// </summary>
 internal sealed class ArmFailover
 {
@@ -15,24 +17,28 @@ internal sealed class ArmFailover
     private readonly ArmSelector _selector;
     private readonly DecisionReporter _reporter;
     private readonly ArmHealthTracker _health;
+    private readonly RouterTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly int _maxAttempts;
     private readonly TimeSpan? _attemptTimeout;
     private readonly TimeSpan? _requestTimeout;
 
-    public ArmFailover(IReadOnlyList<RouterArm> arms, ArmSelector selector, DecisionReporter reporter, ArmHealthTracker health, TimeProvider time, MetaLlmRouterOptions options)
+    public ArmFailover(IReadOnlyList<RouterArm> arms, ArmSelector selector, DecisionReporter reporter, ArmHealthTracker health, RouterTelemetry telemetry, TimeProvider time, MetaLlmRouterOptions options)
     {
         _arms = arms;
         _selector = selector;
         _reporter = reporter;
         _health = health;
+        _telemetry = telemetry;
         _time = time;
         _maxAttempts = options.MaxAttempts;
         _attemptTimeout = options.AttemptTimeout;
         _requestTimeout = options.RequestTimeout;
     }
 
-    public async Task<ChatResponse> GetResponseAsync(ArmSelection selection, PendingDecision decision, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    /// <summary>Answers a request, failing over as needed; <paramref name="span"/>, the request's span, ends with it.</summary>
+    public async Task<ChatResponse> GetResponseAsync(
+        ArmSelection selection, PendingDecision decision, Activity? span, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         using var deadline = Deadline(cancellationToken);
         var attempts = new List<ArmAttempt>(1);
@@ -40,27 +46,30 @@ internal sealed class ArmFailover
         int arm = selection.ArmIndex;
         while (true)
         {
-            arm = Acquire(selection, decision, arm, tried, attempts);
+            arm = Acquire(selection, decision, span, arm, tried, attempts);
             using var timeout = AttemptTimeout(deadline?.Token ?? cancellationToken);
             var token = timeout?.Token ?? deadline?.Token ?? cancellationToken;
             long started = _time.GetTimestamp();
+            var attempt = _telemetry.StartAttempt(arm, streaming: false);
             try
             {
                 var response = await ArmCall.GetResponseAsync(_arms[arm], messages, options, token).ConfigureAwait(false);
                 _health.OnSuccess(arm);
                 attempts.Add(new ArmAttempt(_arms[arm].Name, ArmAttemptOutcome.Succeeded, _time.GetElapsedTime(started)));
-                _reporter.Complete(decision, response, attempts);
+                RouterTelemetry.AttemptSucceeded(attempt, response.Usage, response.ModelId, response.ResponseId);
+                _reporter.Complete(decision, response, attempts, span);
                 return response;
             }
             catch (Exception ex)
             {
-                arm = Failed(ex, selection, decision, arm, tried, attempts, started, timeout, deadline, cancellationToken);
+                arm = Failed(ex, selection, decision, span, attempt, arm, tried, attempts, started, timeout, deadline, cancellationToken);
             }
         }
     }
 
+    /// <summary>Streams a request's answer, failing over before its first update; <paramref name="span"/>, the request's span, ends with the stream.</summary>
     public async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
-        ArmSelection selection, PendingDecision decision, IReadOnlyList<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+        ArmSelection selection, PendingDecision decision, Activity? span, IReadOnlyList<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var deadline = Deadline(cancellationToken);
         var attempts = new List<ArmAttempt>(1);
@@ -70,14 +79,16 @@ internal sealed class ArmFailover
         bool hasFirst;
         long started;
         TimeoutScope? timeout;
+        Activity? attempt;
 
         // Until an update has reached the caller, a failed arm can still be replaced by another.
         while (true)
         {
-            arm = Acquire(selection, decision, arm, tried, attempts);
+            arm = Acquire(selection, decision, span, arm, tried, attempts);
             timeout = AttemptTimeout(deadline?.Token ?? cancellationToken);
             var token = timeout?.Token ?? deadline?.Token ?? cancellationToken;
             started = _time.GetTimestamp();
+            attempt = _telemetry.StartAttempt(arm, streaming: true);
             IAsyncEnumerator<ChatResponseUpdate>? opened = null;
             try
             {
@@ -96,12 +107,21 @@ internal sealed class ArmFailover
                     await DisposeQuietlyAsync(opened).ConfigureAwait(false);
                 }
 
-                arm = Failed(ex, selection, decision, arm, tried, attempts, started, timeout, deadline, cancellationToken);
-                timeout?.Dispose();
+                try
+                {
+                    arm = Failed(ex, selection, decision, span, attempt, arm, tried, attempts, started, timeout, deadline, cancellationToken);
+                }
+                finally
+                {
+                    // Also when the request gives up: an undisposed timeout keeps its timer until it fires.
+                    timeout?.Dispose();
+                }
             }
         }
 
         UsageDetails? usage = null;
+        string? responseModel = null;
+        string? responseId = null;
         bool first = true;
         bool ended = false;
         try
@@ -113,7 +133,14 @@ internal sealed class ArmFailover
                     var update = updates.Current;
                     _reporter.Annotate(decision, update, first, ref usage, first ? attempts : null);
                     first = false;
+                    if (attempt is not null)
+                    {
+                        responseModel ??= update.ModelId;
+                        responseId ??= update.ResponseId;
+                    }
+
                     yield return update;
+                    RouterTelemetry.Resume(attempt);
                     try
                     {
                         hasFirst = await updates.MoveNextAsync().ConfigureAwait(false);
@@ -133,7 +160,8 @@ internal sealed class ArmFailover
                         }
 
                         attempts.Add(new ArmAttempt(_arms[arm].Name, outcome, _time.GetElapsedTime(started), ArmFailureClassifier.ErrorKind(ex, false), ex.GetType().FullName));
-                        _reporter.Fail(decision, ex, cancellationToken);
+                        _telemetry.AttemptFailed(attempt, arm, attempts[^1]);
+                        _reporter.Fail(decision, ex, attempts, span, cancellationToken);
                         throw;
                     }
                 }
@@ -142,7 +170,8 @@ internal sealed class ArmFailover
             ended = true;
             _health.OnSuccess(arm);
             attempts.Add(new ArmAttempt(_arms[arm].Name, ArmAttemptOutcome.Succeeded, _time.GetElapsedTime(started)));
-            DecisionReporter.Finish(decision, attempts);
+            RouterTelemetry.AttemptSucceeded(attempt, usage, responseModel, responseId);
+            _reporter.Finish(decision, attempts, span);
         }
         finally
         {
@@ -151,7 +180,8 @@ internal sealed class ArmFailover
             {
                 // The caller stopped reading: no verdict on the arm, and the usage may be partial.
                 _health.Release(arm);
-                DecisionReporter.Abandon(decision);
+                RouterTelemetry.AttemptAbandoned(attempt);
+                _reporter.Abandon(decision, attempts, span);
             }
         }
     }
@@ -169,7 +199,7 @@ internal sealed class ArmFailover
     }
 
     // Takes the breaker's permission for the arm, moving on to the next-best arm when it is refused.
-    private int Acquire(in ArmSelection selection, PendingDecision decision, int arm, bool[] tried, List<ArmAttempt> attempts)
+    private int Acquire(in ArmSelection selection, PendingDecision decision, Activity? span, int arm, bool[] tried, List<ArmAttempt> attempts)
     {
         while (!_health.TryAcquire(arm))
         {
@@ -179,11 +209,11 @@ internal sealed class ArmFailover
             {
                 if (attempts.Count > 0)
                 {
-                    throw Exhausted(decision, attempts, null);
+                    throw Exhausted(decision, span, attempts, null);
                 }
 
                 var refused = new NoEligibleArmException(new Dictionary<string, string> { [_arms[arm].Name] = "was refused by its circuit breaker as the request started, and no other eligible arm is left" });
-                _reporter.Fail(decision, refused, CancellationToken.None);
+                _reporter.Fail(decision, refused, attempts, span, CancellationToken.None);
                 throw refused;
             }
 
@@ -199,17 +229,18 @@ internal sealed class ArmFailover
     }
 
     // Records a failed attempt; returns the next arm to try, or throws when the request cannot go on.
-    private int Failed(Exception ex, in ArmSelection selection, PendingDecision decision, int arm, bool[] tried, List<ArmAttempt> attempts, long started,
+    private int Failed(Exception ex, in ArmSelection selection, PendingDecision decision, Activity? span, Activity? attempt, int arm, bool[] tried, List<ArmAttempt> attempts, long started,
         TimeoutScope? timeout, TimeoutScope? deadline, CancellationToken cancellationToken)
     {
         bool timedOut = !cancellationToken.IsCancellationRequested && (timeout?.Expired == true || deadline?.Expired == true);
         var outcome = ArmFailureClassifier.Classify(ex, timedOut, cancellationToken);
         attempts.Add(new ArmAttempt(_arms[arm].Name, outcome, _time.GetElapsedTime(started), ArmFailureClassifier.ErrorKind(ex, timedOut), ex.GetType().FullName));
+        _telemetry.AttemptFailed(attempt, arm, attempts[^1]);
         tried[arm] = true;
         if (outcome != ArmAttemptOutcome.FailedTransiently)
         {
             _health.Release(arm);
-            _reporter.Fail(decision, ex, cancellationToken);
+            _reporter.Fail(decision, ex, attempts, span, cancellationToken);
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex).Throw();
         }
 
@@ -217,17 +248,17 @@ internal sealed class ArmFailover
         int next = attempts.Count < _maxAttempts && deadline?.Expired != true ? _selector.NextBest(selection, tried) : -1;
         if (next < 0)
         {
-            throw Exhausted(decision, attempts, ex);
+            throw Exhausted(decision, span, attempts, ex);
         }
 
-        _reporter.FailedOver(decision, _arms[arm].Name, _arms[next].Name, attempts[^1]);
+        _reporter.FailedOver(decision, arm, next, attempts[^1], ex);
         return next;
     }
 
-    private ArmAttemptsFailedException Exhausted(PendingDecision decision, List<ArmAttempt> attempts, Exception? last)
+    private ArmAttemptsFailedException Exhausted(PendingDecision decision, Activity? span, List<ArmAttempt> attempts, Exception? last)
     {
         var exception = new ArmAttemptsFailedException(decision.Id, attempts.ToArray(), last);
-        _reporter.Fail(decision, exception, CancellationToken.None, attempts.Count > 0 ? attempts[^1] : null);
+        _reporter.Fail(decision, exception, attempts, span, CancellationToken.None, attempts.Count > 0 ? attempts[^1] : null);
         return exception;
     }
 

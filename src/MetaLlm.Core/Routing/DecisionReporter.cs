@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.AI;
@@ -7,22 +8,32 @@ namespace MetaLlm;
 
 /// <summary>
 /// Reports what became of each decision: opens it for feedback, writes the arm, decision id and cost into the
-/// response (<see cref="MetaLlmPropertyNames"/>), prices the usage the arm reported, and records failures.
+/// response (<see cref="MetaLlmPropertyNames"/>), prices the usage the arm reported, records failures, and ends the
+/// request's telemetry (its span, the request and cost metrics) however the request ended.
 /// </summary>
 internal sealed class DecisionReporter
 {
     private readonly IReadOnlyList<RouterArm> _arms;
     private readonly DecisionLedger _ledger;
+    private readonly RouterTelemetry _telemetry;
     private readonly ILogger _logger;
+    private readonly bool _logExceptions;
     private readonly string _idPrefix = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant() + "-";
     private long _sequence;
     private long _restoredDecisions;
 
-    public DecisionReporter(IReadOnlyList<RouterArm> arms, DecisionLedger ledger, ILogger logger)
+    /// <param name="arms">The arms.</param>
+    /// <param name="ledger">Where decisions are kept for feedback.</param>
+    /// <param name="telemetry">The router's spans and metrics.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="logExceptions">Whether arm-failure logs attach the exception, message included (<see cref="MetaLlmRouterOptions.IncludeExceptionMessagesInLogs"/>).</param>
+    public DecisionReporter(IReadOnlyList<RouterArm> arms, DecisionLedger ledger, RouterTelemetry telemetry, ILogger logger, bool logExceptions)
     {
         _arms = arms;
         _ledger = ledger;
+        _telemetry = telemetry;
         _logger = logger;
+        _logExceptions = logExceptions;
     }
 
     /// <summary>Gets the number of decisions made, counting those of a restored snapshot.</summary>
@@ -49,24 +60,32 @@ internal sealed class DecisionReporter
     }
 
     /// <summary>Annotates a complete response, with every attempt it took, and opens its decision to feedback.</summary>
-    public void Complete(PendingDecision decision, ChatResponse response, IReadOnlyList<ArmAttempt> attempts)
+    public void Complete(PendingDecision decision, ChatResponse response, IReadOnlyList<ArmAttempt> attempts, Activity? span)
     {
         var properties = response.AdditionalProperties ??= [];
-        Annotate(decision, properties, response.Usage);
+        decimal? cost = Annotate(decision, properties, response.Usage);
         properties[MetaLlmPropertyNames.Attempts] = attempts;
         decision.Answer();
+        _telemetry.RequestEnded(span, decision.Arm, attempts.Count, cost, null);
     }
 
     /// <summary>Opens a completed stream's decision to feedback.</summary>
-    public static void Finish(PendingDecision decision, IReadOnlyList<ArmAttempt> attempts)
+    public void Finish(PendingDecision decision, IReadOnlyList<ArmAttempt> attempts, Activity? span)
     {
-        _ = attempts;
         decision.Answer();
+
+        // The stream's usage was priced as it arrived (tokens it could not price were cleared); pricing the same tokens
+        // again gives the same cost, and is done only for someone who records it.
+        var tokens = RouterTelemetry.RecordsCost(span) ? decision.Read().Tokens : null;
+        _telemetry.RequestEnded(span, decision.Arm, attempts.Count, tokens is { } known ? _arms[decision.Arm].Pricing.ComputeCost(known) : null, null);
     }
 
     /// <summary>Logs that an arm failed and the request moves to another.</summary>
-    public void FailedOver(PendingDecision decision, string from, string to, ArmAttempt failed) =>
-        Log.FailedOver(_logger, decision.Id, from, failed.ExceptionType ?? "?", failed.ErrorKind ?? "?", to);
+    public void FailedOver(PendingDecision decision, int from, int to, ArmAttempt failed, Exception exception)
+    {
+        Log.FailedOver(_logger, _logExceptions ? exception : null, decision.Id, _arms[from].Name, failed.ExceptionType ?? "?", failed.ErrorKind ?? "?", _arms[to].Name);
+        _telemetry.FailedOver(from, to);
+    }
 
     /// <summary>Annotates a streamed update: the first one, and every one that carries usage (with the cost so far).</summary>
     /// <param name="decision">The decision.</param>
@@ -101,18 +120,23 @@ internal sealed class DecisionReporter
     }
 
     /// <summary>Ends a stream the caller stopped reading: its usage may be partial, so feedback must give the usage.</summary>
-    public static void Abandon(PendingDecision decision)
+    public void Abandon(PendingDecision decision, IReadOnlyList<ArmAttempt> attempts, Activity? span)
     {
         decision.ReportTokens(null, "the caller stopped reading its stream before it ended, so the usage it reported may be partial.");
         decision.Answer();
+
+        // The attempt that was streaming is not in the list (it has no outcome); it counts among the request's attempts.
+        _telemetry.RequestEnded(span, decision.Arm, attempts.Count + 1, null, null);
     }
 
     /// <summary>Records that the arm failed, or that the caller cancelled; nothing will be learned from the decision.</summary>
     /// <param name="decision">The decision.</param>
     /// <param name="exception">What failed.</param>
+    /// <param name="attempts">The request's attempts so far.</param>
+    /// <param name="span">The request's span, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">The caller's token, to tell its cancellation from a failure.</param>
     /// <param name="lastAttempt">The attempt that failed last, whose type and kind the log names, or <see langword="null"/> for <paramref name="exception"/>'s.</param>
-    public void Fail(PendingDecision decision, Exception exception, CancellationToken cancellationToken, ArmAttempt? lastAttempt = null)
+    public void Fail(PendingDecision decision, Exception exception, IReadOnlyList<ArmAttempt> attempts, Activity? span, CancellationToken cancellationToken, ArmAttempt? lastAttempt = null)
     {
         string arm = _arms[decision.Arm].Name;
         bool cancelledByCaller = exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
@@ -125,21 +149,25 @@ internal sealed class DecisionReporter
         {
             Log.ArmFailed(
                 _logger,
+                _logExceptions ? exception : null,
                 arm,
                 decision.Id,
                 lastAttempt?.ExceptionType ?? exception.GetType().FullName ?? exception.GetType().Name,
                 lastAttempt?.ErrorKind ?? (exception as IModelErrorClassification)?.ErrorKind ?? "unclassified");
         }
+
+        _telemetry.RequestEnded(span, decision.Arm, attempts.Count, null, exception);
     }
 
-    private void Annotate(PendingDecision decision, AdditionalPropertiesDictionary properties, UsageDetails? usage)
+    // Returns the cost written into the properties, or null when the usage is missing or could not be priced.
+    private decimal? Annotate(PendingDecision decision, AdditionalPropertiesDictionary properties, UsageDetails? usage)
     {
         var arm = _arms[decision.Arm];
         properties[MetaLlmPropertyNames.ArmName] = arm.Name;
         properties[MetaLlmPropertyNames.DecisionId] = decision.Id;
         if (usage is null)
         {
-            return;
+            return null;
         }
 
         // A bad usage report must not cost the caller the answer it paid for: the answer goes on without a cost.
@@ -149,14 +177,19 @@ internal sealed class DecisionReporter
             decision.ReportTokens(tokens, tokens is null ? "its usage reported no token count." : null);
             if (tokens is { } known)
             {
-                properties[MetaLlmPropertyNames.CostUsd] = arm.Pricing.ComputeCost(known);
+                decimal cost = arm.Pricing.ComputeCost(known);
+                properties[MetaLlmPropertyNames.CostUsd] = cost;
+                return cost;
             }
+
+            return null;
         }
         catch (Exception ex) when (ex is ArgumentOutOfRangeException or OverflowException)
         {
             decision.ReportTokens(null, ex.Message);
             properties.Remove(MetaLlmPropertyNames.CostUsd);
             Log.UsageNotPriced(_logger, arm.Name, decision.Id, ex.Message);
+            return null;
         }
     }
 }

@@ -13,15 +13,17 @@ internal sealed class FeedbackLearner
     private readonly DecisionLedger _ledger;
     private readonly IRoutingPolicy _policy;
     private readonly RewardFunction _reward;
+    private readonly RouterTelemetry _telemetry;
     private readonly ILogger _logger;
     private long _feedbackCount;
 
-    public FeedbackLearner(IReadOnlyList<RouterArm> arms, DecisionLedger ledger, IRoutingPolicy policy, RewardFunction reward, ILogger logger)
+    public FeedbackLearner(IReadOnlyList<RouterArm> arms, DecisionLedger ledger, IRoutingPolicy policy, RewardFunction reward, RouterTelemetry telemetry, ILogger logger)
     {
         _arms = arms;
         _ledger = ledger;
         _policy = policy;
         _reward = reward;
+        _telemetry = telemetry;
         _logger = logger;
     }
 
@@ -77,6 +79,7 @@ internal sealed class FeedbackLearner
         _policy.Update(decision.Arm, context, new ArmObservation(score, tokens, decision.EstimatedInputTokens));
         Interlocked.Increment(ref _feedbackCount);
         Log.FeedbackRecorded(_logger, decisionId, arm.Name, score, reward.CostUsd, reward.Reward);
+        _telemetry.Rewarded(decision.Arm, reward.Reward);
         return new RecordedFeedback(decisionId, arm.Name, score, reward.CostUsd, reward.NormalizedCost, reward.Reward);
     }
 

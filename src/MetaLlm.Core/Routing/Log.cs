@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace MetaLlm;
 
 // Logs carry arm names, ids, numbers and exception types only: never prompt or response text, nor exception
-// messages, which some providers fill with parts of the request.
+// messages, which some providers fill with parts of the request. The arm-failure logs attach the exception, message
+// included, only when MetaLlmRouterOptions.IncludeExceptionMessagesInLogs says so (they take null otherwise).
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Debug, "Routed decision {DecisionId} to arm {ArmName} with propensity {Propensity}.")]
@@ -13,7 +14,7 @@ internal static partial class Log
     public static partial void FeedbackRecorded(ILogger logger, string decisionId, string armName, double score, decimal costUsd, double reward);
 
     [LoggerMessage(3, LogLevel.Warning, "Arm {ArmName} failed for decision {DecisionId} with {ExceptionType} ({ErrorKind}); nothing will be learned from it.")]
-    public static partial void ArmFailed(ILogger logger, string armName, string decisionId, string exceptionType, string errorKind);
+    public static partial void ArmFailed(ILogger logger, Exception? exception, string armName, string decisionId, string exceptionType, string errorKind);
 
     [LoggerMessage(4, LogLevel.Information, "Warm-started the router on {Count} examples.")]
     public static partial void WarmStarted(ILogger logger, int count);
@@ -34,7 +35,7 @@ internal static partial class Log
     public static partial void ArmSetAside(ILogger logger, string armName);
 
     [LoggerMessage(12, LogLevel.Warning, "Arm {ArmName} failed for decision {DecisionId} with {ExceptionType} ({ErrorKind}); the request goes to arm {NextArm}.")]
-    public static partial void FailedOver(ILogger logger, string decisionId, string armName, string exceptionType, string errorKind, string nextArm);
+    public static partial void FailedOver(ILogger logger, Exception? exception, string decisionId, string armName, string exceptionType, string errorKind, string nextArm);
 
     [LoggerMessage(13, LogLevel.Warning, "The circuit breaker of arm {ArmName} is now {State}.")]
     public static partial void BreakerChanged(ILogger logger, string armName, CircuitState state);

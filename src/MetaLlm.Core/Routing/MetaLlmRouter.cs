@@ -33,6 +33,7 @@ public sealed class MetaLlmRouter : IChatClient
     private readonly RewardFunction _reward;
     private readonly ArmHealthTracker _health;
     private readonly ArmFailover _failover;
+    private readonly RouterTelemetry _telemetry;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly object _snapshotLock = new();
@@ -94,14 +95,20 @@ public sealed class MetaLlmRouter : IChatClient
         _logger = logger;
         _reward = new RewardFunction(_arms, _options.CostReferenceUsd, _options.CostWeight);
         var reward = _reward;
+        var telemetry = new RouterTelemetry(_arms, policy.Name, _timeProvider);
+        _telemetry = telemetry;
         _health = new ArmHealthTracker(_arms, _options.CircuitBreaker, _options.FailureHalfLife, _timeProvider);
-        _health.StateChanged += (arm, state) => Log.BreakerChanged(logger, _arms[arm].Name, state);
+        _health.StateChanged += (arm, state) =>
+        {
+            Log.BreakerChanged(logger, _arms[arm].Name, state);
+            telemetry.BreakerChanged(arm, state);
+        };
         _selector = new ArmSelector(featurizer, policy, _arms, reward, _health, _options.FailureWeight);
         _ledger = new DecisionLedger(_options.MaxPendingDecisions, _options.PendingDecisionLifetime, _timeProvider);
-        _reporter = new DecisionReporter(_arms, _ledger, logger);
-        _feedback = new FeedbackLearner(_arms, _ledger, policy, reward, logger);
+        _reporter = new DecisionReporter(_arms, _ledger, telemetry, logger, _options.IncludeExceptionMessagesInLogs);
+        _feedback = new FeedbackLearner(_arms, _ledger, policy, reward, telemetry, logger);
         _warmStart = new WarmStartFitter(_arms, _selector, reward, logger);
-        _failover = new ArmFailover(_arms, _selector, _reporter, _health, _timeProvider, _options);
+        _failover = new ArmFailover(_arms, _selector, _reporter, _health, telemetry, _timeProvider, _options);
     }
 
     /// <summary>Gets the arms, in the order the policy numbers them.</summary>
@@ -162,10 +169,9 @@ public sealed class MetaLlmRouter : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = Buffer(messages);
-        var selection = await _selector.SelectAsync(request, options, cancellationToken).ConfigureAwait(false);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var decision = _reporter.Open(selection, answeredElsewhere: false);
-        return await _failover.GetResponseAsync(selection, decision, request, options, cancellationToken).ConfigureAwait(false);
+        var telemetry = _telemetry.StartRequest();
+        var (selection, decision) = await DecideAsync(request, options, telemetry, cancellationToken).ConfigureAwait(false);
+        return await _failover.GetResponseAsync(selection, decision, telemetry.Span, request, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -173,10 +179,9 @@ public sealed class MetaLlmRouter : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = Buffer(messages);
-        var selection = await _selector.SelectAsync(request, options, cancellationToken).ConfigureAwait(false);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var decision = _reporter.Open(selection, answeredElsewhere: false);
-        await foreach (var update in _failover.StreamAsync(selection, decision, request, options, cancellationToken).ConfigureAwait(false))
+        var telemetry = _telemetry.StartRequest();
+        var (selection, decision) = await DecideAsync(request, options, telemetry, cancellationToken).ConfigureAwait(false);
+        await foreach (var update in _failover.StreamAsync(selection, decision, telemetry.Span, request, options, cancellationToken).ConfigureAwait(false))
         {
             yield return update;
         }
@@ -471,6 +476,25 @@ public sealed class MetaLlmRouter : IChatClient
                         : $"The arms '{other}' and '{arm.Name}' differ only by case; arm names must be unique regardless of case.",
                     nameof(arms));
             }
+        }
+    }
+
+    // Selects an arm and keeps the decision; a request that fails before it has an arm ends its telemetry here.
+    private async ValueTask<(ArmSelection Selection, PendingDecision Decision)> DecideAsync(
+        IReadOnlyList<ChatMessage> request, ChatOptions? options, RequestTelemetry telemetry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var selection = await _selector.SelectAsync(request, options, cancellationToken).ConfigureAwait(false);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var decision = _reporter.Open(selection, answeredElsewhere: false);
+            _telemetry.Decided(telemetry, selection, decision.Id);
+            return (selection, decision);
+        }
+        catch (Exception ex)
+        {
+            RouterTelemetry.NotRouted(telemetry, ex);
+            throw;
         }
     }
 

@@ -78,6 +78,14 @@ public sealed class MetaLlmRouterOptions
     /// <summary>Gets or sets when an arm's circuit breaker opens and for how long.</summary>
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
+    /// <summary>
+    /// Gets or sets whether the logs of a failed arm (the request failing over, or failing) attach the exception, its
+    /// message and stack trace included. Default <see langword="false"/>: they name only the exception's type and the
+    /// kind of failure, because providers' error messages may echo parts of the prompt (a request too long, content
+    /// filtered, an invalid argument quoted back), and logs are kept and read more widely than prompts should be.
+    /// </summary>
+    public bool IncludeExceptionMessagesInLogs { get; set; }
+
     /// <summary>Gets the options of the policy <see cref="Policy"/> names.</summary>
     public LinearPolicyOptions SelectedPolicyOptions => Policy switch
     {
