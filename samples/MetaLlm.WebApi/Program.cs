@@ -6,11 +6,12 @@ using MetaLlm;
 using MetaLlm.WebApi.Arms;
 using MetaLlm.WebApi.Endpoints;
 using MetaLlm.WebApi.Errors;
+using MetaLlm.WebApi.State;
 using MetaLlm.WebApi.Telemetry;
 using MetaLlm.WebApi.Traffic;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--state"] = "State:Path" });
+builder.Configuration.AddCommandLine(args, LearnedStateOptions.CommandLineSwitches);
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<RouterExceptionHandler>();
@@ -19,7 +20,7 @@ builder.Services.AddSampleTelemetry(consoleTraces: builder.Configuration.GetValu
 builder.Services.AddSingleton<ArmTraffic>();
 
 IReadOnlyList<ActiveArm> activeArms = [];
-string? statePath = builder.Configuration["State:Path"] is { Length: > 0 } path ? path : null;
+string? statePath = LearnedStateOptions.GetPath(builder.Configuration);
 builder.Services
     .AddMetaLlmRouter(builder.Configuration.GetSection("MetaLlm"), router =>
     {
