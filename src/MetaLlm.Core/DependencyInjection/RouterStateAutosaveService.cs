@@ -19,6 +19,7 @@ internal sealed partial class RouterStateAutosaveService : IHostedService, IDisp
     private readonly SemaphoreSlim _saving = new(1, 1);
     private Task? _loop;
     private long _savedFeedback = -1;
+    private int _disposed;
 
     public RouterStateAutosaveService(Func<MetaLlmRouter> router, Func<IRouterStateStore> store, TimeSpan interval, TimeProvider timeProvider, ILogger? logger)
     {
@@ -31,6 +32,7 @@ internal sealed partial class RouterStateAutosaveService : IHostedService, IDisp
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var router = _router();
         _savedFeedback = router.CreateSnapshot().FeedbackCount;
         if (_interval != Timeout.InfiniteTimeSpan)
@@ -43,6 +45,12 @@ internal sealed partial class RouterStateAutosaveService : IHostedService, IDisp
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposed already (the container went first): the host is gone, there is nothing left to stop or save.
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
@@ -53,10 +61,19 @@ internal sealed partial class RouterStateAutosaveService : IHostedService, IDisp
         await SaveAsync(_router(), force: true, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stops the periodic loop. The token source and the save gate are not disposed: a save still running when the
+    /// container is disposed finishes (or sees its cancellation) and releases the gate instead of throwing
+    /// <see cref="ObjectDisposedException"/>; neither holds a timer or a wait handle, so nothing leaks.
+    /// </summary>
     public void Dispose()
     {
-        _stopping.Dispose();
-        _saving.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
     }
 
     /// <summary>Saves now if anything was learned since the last save; failures are logged, never thrown.</summary>

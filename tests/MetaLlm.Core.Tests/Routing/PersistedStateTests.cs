@@ -113,6 +113,33 @@ public sealed class PersistedStateTests : IDisposable
     }
 
     [Fact]
+    public async Task Disposing_the_container_while_a_save_runs_lets_the_save_finish_and_a_late_stop_does_nothing()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
+        var store = new GatedStore();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddMetaLlmRouter(b => b
+            .AddArm("only", TestChatClient.Answering("x", 20, 10), Price(1, 1))
+            .Configure(o => o.FeatureDimension = 16)
+            .UseStateStore(_ => store, TimeSpan.FromMinutes(1)));
+        var provider = services.BuildServiceProvider();
+        var hosted = provider.GetServices<IHostedService>().ToList();
+        await StartAsync(hosted);
+        await LearnAsync(provider.GetRequiredService<MetaLlmRouter>(), seed: 1, count: 3);
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        (await Task.WhenAny(store.Entered.Task, Task.Delay(TimeSpan.FromSeconds(10)))).Should().Be(store.Entered.Task, "the periodic save should have started");
+        provider.Invoking(p => p.Dispose()).Should().NotThrow("a save under way is no reason for Dispose to fail");
+        store.Release.SetResult();
+
+        var lateStop = () => StopAsync(hosted);
+        await lateStop.Should().NotThrowAsync("stopping after the container went is a no-op");
+        await WaitForAsync(() => store.Saves == 1);
+        store.Saves.Should().Be(1, "the save under way finished; nothing is saved after dispose");
+    }
+
+    [Fact]
     public void A_reloaded_cost_weight_applies_to_the_next_decision()
     {
         var source = new Dictionary<string, string?> { ["MetaLlm:CostWeight"] = "0.2", ["MetaLlm:FeatureDimension"] = "16" };
@@ -184,5 +211,26 @@ public sealed class PersistedStateTests : IDisposable
         }
 
         condition().Should().BeTrue("the periodic save should have run");
+    }
+
+    /// <summary>A store whose save waits until the test releases it, so a save can be caught in flight.</summary>
+    private sealed class GatedStore : IRouterStateStore
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Saves => Volatile.Read(ref _saves);
+
+        private int _saves;
+
+        public Task<RouterSnapshot?> LoadAsync(CancellationToken cancellationToken = default) => Task.FromResult<RouterSnapshot?>(null);
+
+        public async Task SaveAsync(RouterSnapshot snapshot, CancellationToken cancellationToken = default)
+        {
+            Entered.TrySetResult();
+            await Release.Task;
+            Interlocked.Increment(ref _saves);
+        }
     }
 }
