@@ -127,14 +127,7 @@ public sealed class RouterTracingTests
     {
         using var capture = new TelemetryCapture();
         Activity? seen = null;
-        var arm = Model("a", 1, 1);
-        var answer = arm.GetResponseAsyncCallback!;
-        arm.GetResponseAsyncCallback = (m, o, t) =>
-        {
-            seen = Activity.Current;
-            return answer(m, o, t);
-        };
-        using var router = new MetaLlmRouter([new RouterArm("only", arm, Price(1, 1), "m")], new() { FeatureDimension = D });
+        using var router = OneArmRouter(current => seen = current);
 
         await router.GetResponseAsync(Ask("q"));
 
@@ -285,19 +278,25 @@ public sealed class RouterTracingTests
     public async Task Nobody_listening_means_no_span_is_made()
     {
         Activity? seen = null;
-        var arm = Model("a", 1, 1);
-        var answer = arm.GetResponseAsyncCallback!;
-        arm.GetResponseAsyncCallback = (m, o, t) =>
-        {
-            seen = Activity.Current;
-            return answer(m, o, t);
-        };
-        using var router = new MetaLlmRouter([new RouterArm("only", arm, Price(1, 1), "m")], new() { FeatureDimension = D });
+        using var router = OneArmRouter(current => seen = current);
 
         var response = await router.GetResponseAsync(Ask("q"));
 
         response.Text.Should().Be("a");
         seen.Should().BeNull();
+    }
+
+    /// <summary>A router over one arm that reports <see cref="Activity.Current"/> as the arm sees it.</summary>
+    private static MetaLlmRouter OneArmRouter(Action<Activity?> armSees)
+    {
+        var arm = Model("a", 1, 1);
+        var answer = arm.GetResponseAsyncCallback!;
+        arm.GetResponseAsyncCallback = (m, o, t) =>
+        {
+            armSees(Activity.Current);
+            return answer(m, o, t);
+        };
+        return new MetaLlmRouter([new RouterArm("only", arm, Price(1, 1), "m")], new() { FeatureDimension = D });
     }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> Updates(List<Activity?> resumedIn, [EnumeratorCancellation] CancellationToken cancellationToken = default)
