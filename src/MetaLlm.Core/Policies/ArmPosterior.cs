@@ -159,10 +159,10 @@ internal sealed class ArmPosterior<T> : IArmPosterior
         Sums.CopyTo(destination);
     }
 
-    /// <summary>Replaces the learned state with checked statistics and their inverse (<see cref="RidgeRegressionModel.PrepareImport"/>), dropping queued observations; the caller holds <see cref="WriteLock"/>.</summary>
-    public void Replace(ArmStatistics statistics, double[] inverse)
+    /// <summary>Replaces the learned state with checked statistics, their penalty and their inverse (<see cref="RidgeRegressionModel.PrepareImport(ArmStatistics, double, ValueTuple{ArmStatistics, double[]}?)"/>), dropping queued observations; the caller holds <see cref="WriteLock"/>.</summary>
+    public void Replace(ArmStatistics statistics, double penalty, double[] inverse)
     {
-        Model.Apply(statistics, inverse);
+        Model.Apply(statistics, penalty, inverse);
         _queued = 0;
         Sums = ArmScalarSums.From(statistics);
         Refresh();
@@ -418,6 +418,7 @@ internal interface IArmPosterior
 
     /// <summary>Replaces the learned state.</summary>
     /// <param name="statistics">The new state, checked.</param>
-    /// <param name="inverse">Its prepared inverse.</param>
-    void Replace(ArmStatistics statistics, double[] inverse);
+    /// <param name="penalty">The ridge penalty to use with it.</param>
+    /// <param name="inverse">Its inverse, prepared with that penalty.</param>
+    void Replace(ArmStatistics statistics, double penalty, double[] inverse);
 }

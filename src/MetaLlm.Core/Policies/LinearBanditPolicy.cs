@@ -29,6 +29,8 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     private readonly IArmPosterior[] _arms;
     private readonly Random _random;
     private readonly object _randomLock = new();
+    private readonly double _configuredRegularization;
+    private readonly RidgePenaltySelection _penaltySelection;
     private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="LinearBanditPolicy"/> class.</summary>
@@ -68,7 +70,18 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         }
 
         _random = options.Random ?? (options.Seed is int seed ? new Random(seed) : new Random());
+        _configuredRegularization = options.Regularization;
+        _penaltySelection = options.PenaltySelection;
     }
+
+    /// <summary>The fewest warm-start examples penalties are chosen from; with fewer, the current penalties stay.</summary>
+    public const int MinPenaltySelectionExamples = 20;
+
+    /// <summary>
+    /// The most warm-start examples penalties are chosen from; a larger warm start is learned from in full, but its
+    /// penalties are cross-validated on this many evenly spaced examples, which bounds the time the choice takes.
+    /// </summary>
+    public const int MaxPenaltySelectionExamples = 4096;
 
     /// <inheritdoc />
     public abstract string Name { get; }
@@ -182,7 +195,58 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     }
 
     /// <inheritdoc />
-    public void Fit(ReadOnlySpan<float> contexts, ReadOnlySpan<ArmObservation> observations, int count)
+    /// <remarks>Chooses the arms' penalties from the examples as <see cref="FitWithPenaltySelection"/> does.</remarks>
+    public void Fit(ReadOnlySpan<float> contexts, ReadOnlySpan<ArmObservation> observations, int count) =>
+        FitWithPenaltySelection(contexts, observations, count);
+
+    /// <summary>
+    /// Learns from full-information examples like <see cref="Fit"/>, after choosing each arm's ridge penalty by exact
+    /// leave-one-out cross-validation of its score model on these examples (<see cref="LinearPolicyOptions.PenaltySelection"/>).
+    /// The chosen penalty applies to everything the arm has learned, before and after, until the next warm start.
+    /// </summary>
+    /// <param name="contexts">The examples' feature vectors, row-major: <paramref name="count"/> × <see cref="Dimension"/>.</param>
+    /// <param name="observations">Every arm's outcome on every example, row-major: <paramref name="count"/> × <see cref="ArmCount"/>.</param>
+    /// <param name="count">The number of examples.</param>
+    /// <returns>
+    /// What was chosen and why, or <see langword="null"/> when nothing was chosen: the selection is
+    /// <see cref="RidgePenaltySelection.Configured"/>, there are fewer than <see cref="MinPenaltySelectionExamples"/>
+    /// examples, or every feature is zero.
+    /// </returns>
+    /// <exception cref="ArgumentException">The spans do not hold <paramref name="count"/> examples, or a value is not finite or negative; nothing is learned then.</exception>
+    /// <remarks>
+    /// The candidates are quarter-decade steps over seven decades scaled to the features' mean square, widened while
+    /// the best lies at an edge, plus the configured penalty; each costs O(n·d·(k + 1)) once the examples are
+    /// decomposed (O(n·d·min(n, d)), with n at most <see cref="MaxPenaltySelectionExamples"/>).
+    /// </remarks>
+    public RidgePenaltySelectionResult? FitWithPenaltySelection(ReadOnlySpan<float> contexts, ReadOnlySpan<ArmObservation> observations, int count)
+    {
+        CheckExamples(contexts, observations, count);
+        if (count == 0)
+        {
+            return null;
+        }
+
+        var selection = _penaltySelection == RidgePenaltySelection.Configured || count < MinPenaltySelectionExamples
+            ? null
+            : SelectPenalties(contexts, observations, count);
+        AddExamples(contexts, observations, count, selection?.Penalties);
+        return selection;
+    }
+
+    /// <summary>Gets the ridge penalty an arm's model uses now: the configured one, or the one a warm start chose.</summary>
+    /// <param name="arm">The arm's index.</param>
+    /// <returns>The penalty.</returns>
+    public double GetRegularization(int arm)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckArm(arm);
+        lock (_arms[arm].WriteLock)
+        {
+            return _arms[arm].Model.Regularization;
+        }
+    }
+
+    private void CheckExamples(ReadOnlySpan<float> contexts, ReadOnlySpan<ArmObservation> observations, int count)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -210,12 +274,111 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         {
             CheckObservation(observations[i], nameof(observations), $" (arm {i % k}, example {i / k})");
         }
+    }
 
-        if (count == 0)
+    // Chooses penalties from checked examples; reads nothing the policy has learned, so it runs without locks.
+    private RidgePenaltySelectionResult? SelectPenalties(ReadOnlySpan<float> contexts, ReadOnlySpan<ArmObservation> observations, int count)
+    {
+        int d = Dimension;
+        int k = ArmCount;
+        int used = Math.Min(count, MaxPenaltySelectionExamples);
+        var sample = new float[used * d];
+        var scores = new double[used * k];
+        double squares = 0;
+        for (int row = 0; row < used; row++)
         {
-            return;
+            int example = (int)((long)row * count / used);
+            var x = contexts.Slice(example * d, d);
+            x.CopyTo(sample.AsSpan(row * d, d));
+            squares += TensorPrimitives.Dot(x, x);
+            for (int arm = 0; arm < k; arm++)
+            {
+                scores[(row * k) + arm] = observations[(example * k) + arm].Score;
+            }
         }
 
+        double meanSquare = squares / ((double)used * d);
+        if (!(meanSquare > 0) || !double.IsFinite(meanSquare))
+        {
+            return null;
+        }
+
+        var leaveOneOut = new RidgeLeaveOneOut(sample, scores, used, d, k);
+        var errors = new SortedDictionary<double, double[]>();
+        void Evaluate(double penalty)
+        {
+            if (penalty > 0 && double.IsFinite(penalty) && !errors.ContainsKey(penalty))
+            {
+                errors[penalty] = leaveOneOut.MeanSquaredErrors(penalty);
+            }
+        }
+
+        // Quarter decades from a tenth of the features' mean square to a million times it; then, while the best
+        // is at an edge, up to two more decades that way.
+        const int StepsPerDecade = 4;
+        int low = -StepsPerDecade;
+        int high = 6 * StepsPerDecade;
+        for (int step = low; step <= high; step++)
+        {
+            Evaluate(meanSquare * Math.Pow(10, (double)step / StepsPerDecade));
+        }
+
+        Evaluate(_configuredRegularization);
+        for (int widened = 0; widened < 2 * StepsPerDecade; widened++)
+        {
+            double best = Best(errors, arm: null);
+            double lowest = meanSquare * Math.Pow(10, (double)low / StepsPerDecade);
+            double highest = meanSquare * Math.Pow(10, (double)high / StepsPerDecade);
+            if (best <= lowest)
+            {
+                Evaluate(meanSquare * Math.Pow(10, (double)--low / StepsPerDecade));
+            }
+            else if (best >= highest)
+            {
+                Evaluate(meanSquare * Math.Pow(10, (double)++high / StepsPerDecade));
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        var candidates = errors.Keys.ToArray();
+        var byArm = new double[k][];
+        var penalties = new double[k];
+        double shared = Best(errors, arm: null);
+        for (int arm = 0; arm < k; arm++)
+        {
+            byArm[arm] = [.. errors.Values.Select(e => e[arm])];
+            penalties[arm] = _penaltySelection == RidgePenaltySelection.Shared ? shared : Best(errors, arm);
+        }
+
+        return new RidgePenaltySelectionResult(_penaltySelection, used, candidates, byArm, penalties, _configuredRegularization, errors[_configuredRegularization]);
+    }
+
+    // The penalty with the least error for one arm, or summed over the arms; ties go to the larger penalty.
+    private static double Best(SortedDictionary<double, double[]> errors, int? arm)
+    {
+        double best = 0;
+        double least = double.PositiveInfinity;
+        foreach (var (penalty, error) in errors)
+        {
+            double value = arm is int a ? error[a] : error.Sum();
+            if (value <= least)
+            {
+                least = value;
+                best = penalty;
+            }
+        }
+
+        return best;
+    }
+
+    // Learns checked examples: every arm sees every one (full information), with its chosen penalty when given.
+    private void AddExamples(ReadOnlySpan<float> contexts, ReadOnlySpan<ArmObservation> observations, int count, IReadOnlyList<double>? penalties)
+    {
+        int d = Dimension;
+        int k = ArmCount;
         // Full information: every arm sees every example, so Σ x xᵀ is shared and only the targets and sums differ per
         // arm. Only the Gram matrix's upper triangle is accumulated (it is symmetric), then mirrored.
         var gram = new double[d * d];
@@ -262,6 +425,11 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             for (int arm = 0; arm < k; arm++)
             {
                 _arms[arm].Synchronize();
+                if (penalties is not null)
+                {
+                    _arms[arm].Model.SetRegularizationBeforeBatch(penalties[arm]);
+                }
+
                 _arms[arm].Model.AddBatch(gram, scoreTargets.AsSpan(arm * d, d), outputTargets.AsSpan(arm * d, d), count, arm > 0 ? _arms[arm - 1].Model : null);
                 _arms[arm].AddScalarSums(sums[arm]);
                 _arms[arm].Refresh();
@@ -286,6 +454,8 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
                 _arms[arm].Synchronize();
                 statistics[arm] = new ArmStatistics(Dimension);
                 _arms[arm].ExportTo(statistics[arm]);
+                double penalty = _arms[arm].Model.Regularization;
+                statistics[arm].Regularization = penalty == _configuredRegularization ? null : penalty;
             }
 
             return statistics;
@@ -309,6 +479,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         // Everything is checked, and every inverse computed, before anything changes: all or nothing. Arms of one warm
         // start share one Gram matrix, so they share one factorisation.
         var inverses = new double[ArmCount][];
+        var penalties = new double[ArmCount];
         for (int arm = 0; arm < ArmCount; arm++)
         {
             var entry = statistics[arm] ?? throw new ArgumentException($"The statistics of arm {arm} are null.", nameof(statistics));
@@ -323,10 +494,12 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
                 throw new ArgumentException($"The statistics of arm {arm} are invalid: {string.Join(" ", errors)}", nameof(statistics));
             }
 
+            // A penalty chosen from data is learned state; configured selection means the configured penalty for all.
+            penalties[arm] = _penaltySelection != RidgePenaltySelection.Configured && entry.Regularization is { } chosen ? chosen : _configuredRegularization;
             try
             {
-                bool samePenalty = arm > 0 && _arms[arm - 1].Model.Regularization == _arms[arm].Model.Regularization;
-                inverses[arm] = _arms[arm].Model.PrepareImport(entry, samePenalty ? (statistics[arm - 1], inverses[arm - 1]) : null);
+                bool samePenalty = arm > 0 && penalties[arm - 1] == penalties[arm];
+                inverses[arm] = _arms[arm].Model.PrepareImport(entry, penalties[arm], samePenalty ? (statistics[arm - 1], inverses[arm - 1]) : null);
             }
             catch (ArgumentException ex)
             {
@@ -339,7 +512,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         {
             for (int arm = 0; arm < ArmCount; arm++)
             {
-                _arms[arm].Replace(statistics[arm], inverses[arm]);
+                _arms[arm].Replace(statistics[arm], penalties[arm], inverses[arm]);
             }
         }
         finally

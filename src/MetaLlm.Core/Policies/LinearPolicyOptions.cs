@@ -11,8 +11,19 @@ public abstract class LinearPolicyOptions
     /// <summary>The largest number of features a linear policy accepts: each arm keeps several d×d matrices (about 24·d² bytes).</summary>
     public const int MaxDimension = 4096;
 
-    /// <summary>Gets or sets the ridge penalty on each arm's model (<c>A = penalty·I + Σ x xᵀ</c>). Default 1.</summary>
+    /// <summary>
+    /// Gets or sets the ridge penalty on each arm's model (<c>A = penalty·I + Σ x xᵀ</c>) until a warm start chooses
+    /// one from data (see <see cref="PenaltySelection"/>). Default 1, the penalty of a router that learns from scratch.
+    /// </summary>
     public double Regularization { get; set; } = 1.0;
+
+    /// <summary>
+    /// Gets or sets how a warm start (<see cref="LinearBanditPolicy.FitWithPenaltySelection"/>, and so
+    /// <c>MetaLlmRouter.WarmStartAsync</c>) chooses each arm's penalty. Default <see cref="RidgePenaltySelection.PerArm"/>:
+    /// by exact leave-one-out cross-validation on the examples, so no penalty tuned on one dataset is imposed on
+    /// another. The choice is learned state: snapshots keep it.
+    /// </summary>
+    public RidgePenaltySelection PenaltySelection { get; set; }
 
     /// <summary>Gets or sets the seed of the policy's random source, for reproducible decisions. Default: unseeded.</summary>
     public int? Seed { get; set; }
@@ -71,6 +82,11 @@ public abstract class LinearPolicyOptions
         if (!(Regularization > 0) || double.IsInfinity(Regularization))
         {
             errors.Add($"{nameof(Regularization)} must be positive and finite, but was {Regularization}.");
+        }
+
+        if (!Enum.IsDefined(PenaltySelection))
+        {
+            errors.Add($"{nameof(PenaltySelection)} must be one of {string.Join(", ", Enum.GetNames<RidgePenaltySelection>())}, but was {PenaltySelection}.");
         }
 
         if (!Enum.IsDefined(DecisionPrecision))

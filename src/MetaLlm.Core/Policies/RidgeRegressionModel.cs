@@ -35,11 +35,7 @@ public sealed class RidgeRegressionModel
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(dimension, LinearPolicyOptions.MaxDimension);
-        if (!(regularization > 0) || double.IsInfinity(regularization))
-        {
-            throw new ArgumentOutOfRangeException(nameof(regularization), regularization, "The ridge regularization must be positive and finite.");
-        }
-
+        CheckRegularization(regularization);
         Dimension = dimension;
         Regularization = regularization;
         _gram = new double[dimension * dimension];
@@ -57,7 +53,7 @@ public sealed class RidgeRegressionModel
     public int Dimension { get; }
 
     /// <summary>Gets the ridge penalty p on the diagonal of <c>A</c>.</summary>
-    public double Regularization { get; }
+    public double Regularization { get; private set; }
 
     /// <summary>Gets the number of observations the model has learned from.</summary>
     public long ObservationCount { get; private set; }
@@ -316,6 +312,26 @@ public sealed class RidgeRegressionModel
         RefreshWeights();
     }
 
+    /// <summary>Changes the ridge penalty and recomputes <c>A⁻¹</c> and θ from the same sums.</summary>
+    /// <param name="regularization">The new penalty; positive and finite.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The penalty is not positive and finite.</exception>
+    /// <exception cref="ArgumentException"><c>G + pI</c> is not positive definite (the model is left unchanged).</exception>
+    public void ChangeRegularization(double regularization)
+    {
+        CheckRegularization(regularization);
+        var inverse = Invert(_gram, regularization, Dimension);
+        Regularization = regularization;
+        inverse.CopyTo(_inverse, 0);
+        RefreshWeights();
+    }
+
+    /// <summary>Sets the penalty the next <see cref="AddBatch(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, long, RidgeRegressionModel?)"/> factorises with, without recomputing anything now.</summary>
+    internal void SetRegularizationBeforeBatch(double regularization)
+    {
+        CheckRegularization(regularization);
+        Regularization = regularization;
+    }
+
     /// <summary>Copies this model's sums (<c>G</c>, the targets and the count) into <paramref name="destination"/>.</summary>
     /// <param name="destination">Statistics of the same dimension; their scalar sums are left as they are.</param>
     /// <exception cref="ArgumentException">The dimension differs.</exception>
@@ -338,13 +354,25 @@ public sealed class RidgeRegressionModel
     /// Computes <c>(G + pI)⁻¹</c> for statistics about to be imported, checking them; when <paramref name="previous"/>
     /// holds the same <c>G</c> (arms of one warm start), its inverse is reused instead of factorising again.
     /// </summary>
-    internal double[] PrepareImport(ArmStatistics statistics, (ArmStatistics Statistics, double[] Inverse)? previous)
+    internal double[] PrepareImport(ArmStatistics statistics, (ArmStatistics Statistics, double[] Inverse)? previous) =>
+        PrepareImport(statistics, Regularization, previous);
+
+    /// <summary>Computes <c>(G + pI)⁻¹</c> with the penalty <paramref name="regularization"/>; <paramref name="previous"/> must have been prepared with the same penalty.</summary>
+    internal double[] PrepareImport(ArmStatistics statistics, double regularization, (ArmStatistics Statistics, double[] Inverse)? previous)
     {
         ArgumentNullException.ThrowIfNull(statistics);
         CheckDimension(statistics);
+        CheckRegularization(regularization);
         return previous is { } prior && prior.Statistics.Gram.AsSpan().SequenceEqual(statistics.Gram)
             ? prior.Inverse
-            : Invert(statistics.Gram, Regularization, Dimension);
+            : Invert(statistics.Gram, regularization, Dimension);
+    }
+
+    /// <summary>Replaces this model's sums and penalty with checked statistics and their inverse prepared with that penalty.</summary>
+    internal void Apply(ArmStatistics statistics, double regularization, double[] inverse)
+    {
+        Regularization = regularization;
+        Apply(statistics, inverse);
     }
 
     /// <summary>Replaces this model's sums with checked statistics and their prepared inverse.</summary>
@@ -419,6 +447,14 @@ public sealed class RidgeRegressionModel
             {
                 _weights[(t * d) + i] = TensorPrimitives.Dot(new ReadOnlySpan<double>(_inverse, i * d, d), targets);
             }
+        }
+    }
+
+    private static void CheckRegularization(double regularization)
+    {
+        if (!(regularization > 0) || double.IsInfinity(regularization))
+        {
+            throw new ArgumentOutOfRangeException(nameof(regularization), regularization, "The ridge regularization must be positive and finite.");
         }
     }
 

@@ -19,6 +19,9 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information, "Warm-started the router on {Count} examples.")]
     public static partial void WarmStarted(ILogger logger, int count);
 
+    [LoggerMessage(14, LogLevel.Information, "Warm-started the router on {Count} examples; ridge penalties chosen {Selection} by leave-one-out on {ValidationCount} of them: {LowestPenalty:G3} to {HighestPenalty:G3} (configured {ConfiguredPenalty:G3}).")]
+    public static partial void WarmStartedWithPenalties(ILogger logger, int count, RidgePenaltySelection selection, double lowestPenalty, double highestPenalty, double configuredPenalty, int validationCount);
+
     [LoggerMessage(5, LogLevel.Debug, "The caller cancelled decision {DecisionId} on arm {ArmName}.")]
     public static partial void Cancelled(ILogger logger, string decisionId, string armName);
 

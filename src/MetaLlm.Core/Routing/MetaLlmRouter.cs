@@ -107,7 +107,7 @@ public sealed class MetaLlmRouter : IChatClient
         _ledger = new DecisionLedger(_options.MaxPendingDecisions, _options.PendingDecisionLifetime, _timeProvider);
         _reporter = new DecisionReporter(_arms, _ledger, telemetry, logger, _options.IncludeExceptionMessagesInLogs);
         _feedback = new FeedbackLearner(_arms, _ledger, policy, reward, telemetry, logger);
-        _warmStart = new WarmStartFitter(_arms, _selector, reward, logger);
+        _warmStart = new WarmStartFitter(_arms, _selector, reward, _timeProvider, logger);
         _failover = new ArmFailover(_arms, _selector, _reporter, _health, telemetry, _timeProvider, _options);
     }
 
@@ -219,11 +219,20 @@ public sealed class MetaLlmRouter : IChatClient
     /// </summary>
     /// <param name="examples">The examples; each must have an outcome for every arm.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>The number of examples learned from.</returns>
+    /// <returns>The number of examples learned from and the ridge penalties chosen from them.</returns>
     /// <exception cref="ArgumentException">An example lacks an arm, names an unknown arm, has no messages, or has an invalid score or cost.</exception>
     /// <exception cref="ObjectDisposedException">The router is disposed.</exception>
-    /// <remarks>Every example is checked before anything is learned: on an exception the policy is unchanged.</remarks>
-    public Task<int> WarmStartAsync(IEnumerable<WarmStartExample> examples, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// <para>Every example is checked before anything is learned: on an exception the policy is unchanged.</para>
+    /// <para>
+    /// With a built-in policy, each arm's ridge penalty is chosen by exact leave-one-out cross-validation on these
+    /// examples (<see cref="LinearPolicyOptions.PenaltySelection"/>; <see cref="WarmStartResult.PenaltySelection"/> says
+    /// what was tried and chosen). The choice is kept in snapshots. On 2 cores it takes about a second for
+    /// 4,096 examples of 385 features; larger warm starts are cross-validated on
+    /// <see cref="LinearBanditPolicy.MaxPenaltySelectionExamples"/> of their examples.
+    /// </para>
+    /// </remarks>
+    public Task<WarmStartResult> WarmStartAsync(IEnumerable<WarmStartExample> examples, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _warmStart.FitAsync(examples, cancellationToken);

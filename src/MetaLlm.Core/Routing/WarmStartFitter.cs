@@ -12,18 +12,21 @@ internal sealed class WarmStartFitter
     private readonly ArmSelector _selector;
     private readonly RewardFunction _reward;
     private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
 
-    public WarmStartFitter(IReadOnlyList<RouterArm> arms, ArmSelector selector, RewardFunction reward, ILogger logger)
+    public WarmStartFitter(IReadOnlyList<RouterArm> arms, ArmSelector selector, RewardFunction reward, TimeProvider timeProvider, ILogger logger)
     {
         _arms = arms;
         _selector = selector;
         _reward = reward;
+        _timeProvider = timeProvider;
         _logger = logger;
     }
 
-    public async Task<int> FitAsync(IEnumerable<WarmStartExample> examples, CancellationToken cancellationToken)
+    public async Task<WarmStartResult> FitAsync(IEnumerable<WarmStartExample> examples, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(examples);
+        long started = _timeProvider.GetTimestamp();
         int d = _selector.Featurizer.Dimension;
         int k = _arms.Count;
         var contexts = new List<float>();
@@ -61,9 +64,33 @@ internal sealed class WarmStartFitter
             count++;
         }
 
-        _selector.Policy.Fit(contexts.ToArray(), observations.ToArray(), count);
-        Log.WarmStarted(_logger, count);
-        return count;
+        var policy = _selector.Policy;
+        RidgePenaltySelectionResult? selection = null;
+        var penalties = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (policy is LinearBanditPolicy linear)
+        {
+            selection = linear.FitWithPenaltySelection(contexts.ToArray(), observations.ToArray(), count);
+            for (int arm = 0; arm < k; arm++)
+            {
+                penalties[_arms[arm].Name] = linear.GetRegularization(arm);
+            }
+        }
+        else
+        {
+            policy.Fit(contexts.ToArray(), observations.ToArray(), count);
+        }
+
+        var elapsed = _timeProvider.GetElapsedTime(started);
+        if (selection is null)
+        {
+            Log.WarmStarted(_logger, count);
+        }
+        else
+        {
+            Log.WarmStartedWithPenalties(_logger, count, selection.Selection, selection.Penalties.Min(), selection.Penalties.Max(), selection.ConfiguredPenalty, selection.ExampleCount);
+        }
+
+        return new WarmStartResult(count, penalties, selection, elapsed);
     }
 
     /// <summary>Checks an outcome and computes its cost and reward at the current λ; the message of a bad one starts with <paramref name="what"/>.</summary>

@@ -68,6 +68,14 @@ public sealed class ArmStatistics
     /// <summary>Gets or sets the output tokens the arm billed.</summary>
     public double OutputTokens { get; set; }
 
+    /// <summary>
+    /// Gets or sets the ridge penalty chosen for this arm from data (by a self-tuning warm start, see
+    /// <see cref="LinearPolicyOptions.PenaltySelection"/>), or <see langword="null"/> when the arm uses the policy's
+    /// configured <see cref="LinearPolicyOptions.Regularization"/>. It is a choice, not a sum: adding statistics keeps
+    /// this one's penalty, or takes the other's when this has none.
+    /// </summary>
+    public double? Regularization { get; set; }
+
     /// <summary>Returns a deep copy.</summary>
     /// <returns>The copy.</returns>
     public ArmStatistics Clone()
@@ -94,6 +102,7 @@ public sealed class ArmStatistics
             throw new ArgumentOutOfRangeException(nameof(sign), sign, "The sign must be 1 or -1.");
         }
 
+        Regularization ??= other.Regularization;
         Count += sign * other.Count;
         AddInto(Gram, other.Gram, sign);
         AddInto(ScoreTargets, other.ScoreTargets, sign);
@@ -109,7 +118,7 @@ public sealed class ArmStatistics
     }
 
     /// <summary>Returns a description of every problem that makes these statistics unusable, or an empty list.</summary>
-    /// <returns>The problems: non-finite values, a negative count or token sum, or an asymmetric Gram matrix.</returns>
+    /// <returns>The problems: non-finite values, a negative count or token sum, a penalty that is not positive, or an asymmetric Gram matrix.</returns>
     /// <remarks>Whether the Gram matrix plus the penalty is positive definite is checked when a policy loads it.</remarks>
     public IReadOnlyList<string> GetValidationErrors()
     {
@@ -117,6 +126,11 @@ public sealed class ArmStatistics
         if (Count < 0)
         {
             errors.Add($"{nameof(Count)} is negative ({Count}).");
+        }
+
+        if (Regularization is { } penalty && (!(penalty > 0) || double.IsInfinity(penalty)))
+        {
+            errors.Add($"{nameof(Regularization)} must be positive and finite, but was {penalty}.");
         }
 
         CheckFinite(errors, nameof(Gram), Gram);

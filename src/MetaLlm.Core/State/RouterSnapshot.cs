@@ -11,8 +11,12 @@ namespace MetaLlm;
 /// </remarks>
 public sealed class RouterSnapshot
 {
-    /// <summary>The format version this library writes; it reads this version and no newer one.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>
+    /// The newest format version this library reads and writes; it reads every version from 1 up to this one.
+    /// Version 2 adds each arm's chosen ridge penalty (<see cref="ArmStatistics.Regularization"/>); releases that read
+    /// only version 1 refuse it as newer, without overwriting it.
+    /// </summary>
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>Gets the format version of the snapshot.</summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
@@ -137,7 +141,7 @@ public sealed class RouterSnapshot
     public IReadOnlyList<string> GetValidationErrors()
     {
         var errors = new List<string>();
-        if (FormatVersion != CurrentFormatVersion)
+        if (FormatVersion is < 1 or > CurrentFormatVersion)
         {
             errors.Add(FormatVersion > CurrentFormatVersion
                 ? $"The snapshot has format version {FormatVersion}, newer than the {CurrentFormatVersion} this library reads; upgrade MetaLlm to load it."

@@ -62,6 +62,10 @@ internal sealed class RouterSnapshotHeader
         public required double LongCacheWriteTokens { get; init; }
 
         public required double OutputTokens { get; init; }
+
+        // Version 2: the arm's chosen ridge penalty, left out when it has none (and always in version 1).
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public double? Regularization { get; init; }
     }
 }
 

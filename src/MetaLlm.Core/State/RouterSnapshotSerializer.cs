@@ -13,8 +13,8 @@ namespace MetaLlm;
 /// <para>
 /// The format, all integers and doubles little-endian: an 8-byte signature (<c>89 4D 4C 53 4E 41 50 0A</c>,
 /// "\x89MLSNAP\n"), the format version (int32), the total length in bytes including the checksum (int64), then for
-/// version 1 the length of the header (int32) and the header, UTF-8 JSON with the metadata and each arm's name, count
-/// and scalar sums in the order of the arms' vectors; then for each arm the upper triangle of its Gram matrix row by
+/// versions 1 and 2 the length of the header (int32) and the header, UTF-8 JSON with the metadata and each arm's name, count
+/// and scalar sums in the order of the arms' vectors (version 2 adds each arm's chosen penalty where it has one); then for each arm the upper triangle of its Gram matrix row by
 /// row (d(d+1)/2 doubles: the matrix is symmetric), its score targets (d doubles) and its output-token targets
 /// (d doubles); and last a SHA-256 checksum of every byte before it.
 /// </para>
@@ -37,7 +37,7 @@ public static class RouterSnapshotSerializer
     internal const int EnvelopeLength = 20;
     internal const int ChecksumLength = 32;
 
-    // Version 1 after the envelope.
+    // Versions 1 and 2 after the envelope (2 only adds each arm's optional penalty to the header).
     internal const int HeaderLengthOffset = 20;
     internal const int HeaderOffset = 24;
 
@@ -144,15 +144,15 @@ public static class RouterSnapshotSerializer
             throw Refuse(RouterSnapshotFailureReason.NewerVersion, $"The router snapshot has format version {version}, newer than the version {RouterSnapshot.CurrentFormatVersion} this MetaLlm reads; upgrade MetaLlm to load it.");
         }
 
-        if (version != RouterSnapshot.CurrentFormatVersion)
+        if (version < 1)
         {
-            throw Refuse(RouterSnapshotFailureReason.UnknownVersion, $"The router snapshot has format version {version}, which no MetaLlm writes; this one reads version {RouterSnapshot.CurrentFormatVersion}.");
+            throw Refuse(RouterSnapshotFailureReason.UnknownVersion, $"The router snapshot has format version {version}, which no MetaLlm writes; this one reads versions 1 to {RouterSnapshot.CurrentFormatVersion}.");
         }
 
-        return ReadVersion1(content, version);
+        return ReadContent(content, version);
     }
 
-    private static RouterSnapshot ReadVersion1(ReadOnlySpan<byte> content, int version)
+    private static RouterSnapshot ReadContent(ReadOnlySpan<byte> content, int version)
     {
         if (content.Length < HeaderOffset)
         {
@@ -166,6 +166,11 @@ public static class RouterSnapshotSerializer
         }
 
         var header = ReadHeader(content.Slice(HeaderOffset, headerLength));
+        if (version == 1 && header.Arms!.Any(arm => arm!.Regularization is not null))
+        {
+            throw Invalid("The router snapshot has format version 1, which has no per-arm penalties, but its header lists one.");
+        }
+
         var featurizer = header.Featurizer!;
         int dimension = featurizer.Dimension;
         var vectors = content[(HeaderOffset + headerLength)..];
@@ -303,6 +308,7 @@ public static class RouterSnapshotSerializer
         CacheWriteTokens = arm.CacheWriteTokens,
         LongCacheWriteTokens = arm.LongCacheWriteTokens,
         OutputTokens = arm.OutputTokens,
+        Regularization = arm.Regularization,
     };
 
     private static ArmStatistics FromHeader(ArmHeader arm, int dimension) => new(dimension)
@@ -316,6 +322,7 @@ public static class RouterSnapshotSerializer
         CacheWriteTokens = arm.CacheWriteTokens,
         LongCacheWriteTokens = arm.LongCacheWriteTokens,
         OutputTokens = arm.OutputTokens,
+        Regularization = arm.Regularization,
     };
 
     /// <summary>Gets the bytes of one arm's vectors: the Gram matrix's upper triangle and the two target vectors.</summary>

@@ -27,9 +27,10 @@ public class LinearBanditPolicyTests
 
         for (int arm = 0; arm < K; arm++)
         {
-            var reference = new ClosedFormRidge(contexts.Select(ClosedFormRidge.Widen).ToList(), Column(rewards, K, arm), D, 0.7);
+            double penalty = policy.GetRegularization(arm);
+            var reference = new ClosedFormRidge(contexts.Select(ClosedFormRidge.Widen).ToList(), Column(rewards, K, arm), D, penalty);
             policy.GetWeights(arm).ShouldBeCloseTo(reference.Weights, Tolerance, $"θ of arm {arm}");
-            var gramWithoutPenalty = reference.Gram - (0.7 * MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(D));
+            var gramWithoutPenalty = reference.Gram - (penalty * MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(D));
             policy.ExportState()[arm].Gram.ShouldBeCloseTo(gramWithoutPenalty.ToRowMajorArray(), Tolerance, $"Σ x xᵀ of arm {arm}, without the penalty");
             policy.GetObservationCount(arm).Should().Be(N);
         }
@@ -58,7 +59,7 @@ public class LinearBanditPolicyTests
 
         for (int arm = 0; arm < K; arm++)
         {
-            var reference = new ClosedFormRidge(seen[arm].Contexts, seen[arm].Rewards, D, 1.0);
+            var reference = new ClosedFormRidge(seen[arm].Contexts, seen[arm].Rewards, D, policy.GetRegularization(arm));
             policy.GetWeights(arm).ShouldBeCloseTo(reference.Weights, Tolerance, $"θ of arm {arm}");
             policy.GetObservationCount(arm).Should().Be(seen[arm].Rewards.Count);
         }
@@ -89,7 +90,7 @@ public class LinearBanditPolicyTests
         {
             seen[arm].Contexts.AddRange(contexts.Select(ClosedFormRidge.Widen));
             seen[arm].Rewards.AddRange(Column(rewards, K, arm));
-            var reference = new ClosedFormRidge(seen[arm].Contexts, seen[arm].Rewards, D, 1.0);
+            var reference = new ClosedFormRidge(seen[arm].Contexts, seen[arm].Rewards, D, policy.GetRegularization(arm));
             policy.GetWeights(arm).ShouldBeCloseTo(reference.Weights, Tolerance, $"θ of arm {arm}");
         }
     }

@@ -15,9 +15,9 @@ public class WarmStartTests
         var untrained = policy.ExportState();
         var examples = Examples(new TopicPrompts(seed: 1), perTopic: 80);
 
-        int learned = await router.WarmStartAsync(examples);
+        var learned = await router.WarmStartAsync(examples);
 
-        learned.Should().Be(320);
+        learned.ExampleCount.Should().Be(320);
         policy.ExportState().ShouldDifferFrom(untrained);
         Enumerable.Range(0, 4).Select(policy.GetObservationCount).Should().OnlyContain(n => n == 320, "every arm learns from every full-information example");
 
@@ -39,7 +39,7 @@ public class WarmStartTests
         using var router = NewRouter(exploration: 0.5, costWeight: 0.3);
         var examples = Examples(new TopicPrompts(seed: 2), perTopic: 10);
 
-        await router.WarmStartAsync(examples);
+        var result = await router.WarmStartAsync(examples);
 
         var contexts = new List<double[]>();
         foreach (var example in examples)
@@ -55,9 +55,11 @@ public class WarmStartTests
             // The score and the output tokens are learned apart, on one matrix; λ is applied when deciding.
             var scores = examples.Select(e => e.Outcomes[$"arm{arm}"].Score).ToList();
             var outputs = examples.Select(e => (double)e.Outcomes[$"arm{arm}"].Usage!.OutputTokenCount!.Value).ToList();
-            policy.GetScoreWeights(arm).ShouldBeCloseTo(new ClosedFormRidge(contexts, scores, Dimension, 0.5).Weights, 1e-9, $"θ_score of arm {arm}");
+            double penalty = result.Penalties[$"arm{arm}"];
+            policy.GetRegularization(arm).Should().Be(penalty);
+            policy.GetScoreWeights(arm).ShouldBeCloseTo(new ClosedFormRidge(contexts, scores, Dimension, penalty).Weights, 1e-9, $"θ_score of arm {arm}");
             var statistics = policy.ExportStatistics()[arm];
-            statistics.OutputTokenTargets.ShouldBeCloseTo(new ClosedFormRidge(contexts, outputs, Dimension, 0.5).Targets, 1e-9, $"Σ outputTokens·x of arm {arm}");
+            statistics.OutputTokenTargets.ShouldBeCloseTo(new ClosedFormRidge(contexts, outputs, Dimension, penalty).Targets, 1e-9, $"Σ outputTokens·x of arm {arm}");
             statistics.InputTokens.Should().Be(300.0 * examples.Count);
             statistics.EstimatedInputTokens.Should().Be(examples.Sum(e => InputTokenEstimate.FromRequest(e.Messages)));
         }
@@ -104,7 +106,7 @@ public class WarmStartTests
         using var router = NewRouter(exploration: 0);
         var before = ((LinearBanditPolicy)router.Policy).ExportState();
 
-        (await router.WarmStartAsync([])).Should().Be(0);
+        (await router.WarmStartAsync([])).ExampleCount.Should().Be(0);
 
         ((LinearBanditPolicy)router.Policy).ExportState().ShouldBeSameStateAs(before);
     }

@@ -97,7 +97,7 @@ public class RouterSnapshotSerializerTests
             ("NaN in a Gram matrix", WithArm(arm => arm.Gram[4] = double.NaN), "*Arm 'beta'*Gram[4]*"),
             ("an asymmetric Gram matrix", WithArm(arm => arm.Gram[1] = arm.Gram[3] + 1), "*Arm 'beta'*not symmetric*"),
             ("a negative count", WithArm(arm => arm.Count = -1), "*Arm 'beta'*Count is negative*"),
-            ("another format version", new RouterSnapshot { FormatVersion = 2, FeaturizerName = "f", FeatureDimension = 1, FeaturizerFingerprint = "x", Arms = new Dictionary<string, ArmStatistics>() }, "*version 2*"),
+            ("another format version", new RouterSnapshot { FormatVersion = 3, FeaturizerName = "f", FeatureDimension = 1, FeaturizerFingerprint = "x", Arms = new Dictionary<string, ArmStatistics>() }, "*version 3*"),
             ("no fingerprint", new RouterSnapshot { FeaturizerName = "f", FeatureDimension = 1, FeaturizerFingerprint = null!, Arms = new Dictionary<string, ArmStatistics>() }, "*FeaturizerFingerprint is missing*"),
             ("an infinite policy setting", new RouterSnapshot { FeaturizerName = "f", FeatureDimension = 1, FeaturizerFingerprint = "x", PolicySettings = new Dictionary<string, double> { ["alpha"] = double.PositiveInfinity }, Arms = new Dictionary<string, ArmStatistics>() }, "*'alpha' is not finite*"),
         };
