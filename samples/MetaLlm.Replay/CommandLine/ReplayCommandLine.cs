@@ -29,7 +29,10 @@ internal static class ReplayCommandLine
           --alpha X             LinUCB's exploration α (default 0.1)
           --posterior-scale X   Thompson sampling's posterior scale (default 0.1)
           --epsilon X           epsilon-greedy's ε (default 0.02)
-          --regularization X    ridge penalty of every arm's model after a warm start (default 20)
+          --penalty-selection S  per-arm (default), shared or configured: how the warm start chooses each arm's
+                                 ridge penalty (by leave-one-out on the training file, or --regularization as given)
+          --regularization X    the configured ridge penalty: a candidate of the selection, every arm's with
+                                 --penalty-selection configured (default 1)
           --cold-regularization X  ridge penalty in the online setting, without warm start (default 1)
           --cold-exploration X  α / posterior scale in the online setting (default 0.5)
           --featurizer NAME     minilm (default: all-MiniLM-L6-v2 on the CPU, embeddings cached)
@@ -91,6 +94,7 @@ internal static class ReplayCommandLine
             PosteriorScale = Number(values, "--posterior-scale", defaults.PosteriorScale),
             Epsilon = Number(values, "--epsilon", defaults.Epsilon),
             Regularization = Number(values, "--regularization", defaults.Regularization),
+            PenaltySelection = values.TryGetValue("--penalty-selection", out string? selection) ? PenaltySelectionNames.Parse(selection) : defaults.PenaltySelection,
             ColdStartRegularization = Number(values, "--cold-regularization", defaults.ColdStartRegularization),
             ColdStartExploration = Number(values, "--cold-exploration", defaults.ColdStartExploration),
             FeatureDimension = Integer(values, "--dimension", defaults.FeatureDimension, 2),
@@ -126,7 +130,7 @@ internal static class ReplayCommandLine
     private static readonly HashSet<string> KnownOptions =
     [
         "--train", "--test", "--prices", "--format", "--policies", "--settings", "--lambdas", "--seeds", "--queries", "--report", "--plot",
-        "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--cold-regularization", "--cold-exploration", "--dimension", "--word-weight", "--output-tokens", "--parallelism",
+        "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--penalty-selection", "--cold-regularization", "--cold-exploration", "--dimension", "--word-weight", "--output-tokens", "--parallelism",
         "--featurizer", "--embedding-cache", "--embedding-tokens",
     ];
 

@@ -140,6 +140,7 @@ internal sealed class ReplayExperiment : IDisposable
             }).ConfigureAwait(false);
 
         var report = BuildReport([.. results.SelectMany(r => r)], featurizer);
+        report.WarmStart = runner.WarmStart is { } warmStart ? WarmStartSummary.From(warmStart, runner.Arms) : null;
         report.ElapsedSeconds = Math.Round((clock.Elapsed + features.Elapsed).TotalSeconds, 2);
         report.FeaturizingSeconds = Math.Round(features.Elapsed.TotalSeconds, 2);
         return report;

@@ -35,6 +35,9 @@ internal sealed class ReplayRunner
     /// <summary>Gets the arms every replayed router routes among.</summary>
     public IReadOnlyList<RouterArm> Arms => _arms;
 
+    /// <summary>Gets what the warm start learned from and the penalties it chose, once a warm-started replay has run.</summary>
+    public WarmStartResult? WarmStart { get; private set; }
+
     /// <summary>Gets whether training data is available for the offline and online-warm settings.</summary>
     public bool HasTraining => _warmStart.Count > 0;
 
@@ -73,8 +76,8 @@ internal sealed class ReplayRunner
         return results;
     }
 
-    // The warm start's sums do not depend on the policy, its penalty or λ (all applied when deciding), so the training
-    // set is fitted once and every warm-started router of the sweep restores that state.
+    // The warm start's sums and chosen penalties do not depend on the policy or λ (applied when deciding), so the
+    // training set is fitted once and every warm-started router of the sweep restores that state.
     private Task<RouterSnapshot> WarmStartStateAsync(CancellationToken cancellationToken)
     {
         lock (_warmStartGate)
@@ -84,8 +87,13 @@ internal sealed class ReplayRunner
 
         async Task<RouterSnapshot> FitOnceAsync(CancellationToken token)
         {
-            using var fitter = new MetaLlmRouter(_arms, new MetaLlmRouterOptions { FeatureDimension = _featurizer.Dimension }, featurizer: _featurizer);
-            await fitter.WarmStartAsync(_warmStart, token).ConfigureAwait(false);
+            var options = new MetaLlmRouterOptions
+            {
+                FeatureDimension = _featurizer.Dimension,
+                LinUcb = { Regularization = _tuning.Regularization, PenaltySelection = _tuning.PenaltySelection },
+            };
+            using var fitter = new MetaLlmRouter(_arms, options, featurizer: _featurizer);
+            WarmStart = await fitter.WarmStartAsync(_warmStart, token).ConfigureAwait(false);
             return fitter.CreateSnapshot();
         }
     }

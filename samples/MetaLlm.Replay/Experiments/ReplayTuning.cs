@@ -14,8 +14,15 @@ internal sealed record ReplayTuning
     /// <summary>Gets ε of epsilon-greedy.</summary>
     public double Epsilon { get; init; } = 0.02;
 
-    /// <summary>Gets the ridge penalty of every arm's model.</summary>
-    public double Regularization { get; init; } = 20;
+    /// <summary>
+    /// Gets how the warm start chooses each arm's ridge penalty: by leave-one-out on the training file (the library's
+    /// default, <see cref="RidgePenaltySelection.PerArm"/>), or <see cref="RidgePenaltySelection.Configured"/> to use
+    /// <see cref="Regularization"/> as given.
+    /// </summary>
+    public RidgePenaltySelection PenaltySelection { get; init; } = RidgePenaltySelection.PerArm;
+
+    /// <summary>Gets the configured ridge penalty (the library's default): a candidate of the selection, and every arm's penalty with <see cref="RidgePenaltySelection.Configured"/>.</summary>
+    public double Regularization { get; init; } = 1;
 
     /// <summary>
     /// Gets the ridge penalty in the online setting, which starts with no data: a penalty sized for thousands of
@@ -54,6 +61,7 @@ internal sealed record ReplayTuning
             PosteriorScale,
             Epsilon,
             Regularization,
+            PenaltySelection.ToName(),
             ColdStartRegularization,
             ColdStartExploration,
             Featurizer.ToName(),

@@ -61,6 +61,9 @@ internal sealed class ReplayReport
     [JsonPropertyName("lambdaUnits")]
     public required string LambdaUnits { get; init; }
 
+    [JsonPropertyName("warmStart")]
+    public WarmStartSummary? WarmStart { get; set; }
+
     [JsonPropertyName("tuning")]
     public required TuningResult Tuning { get; init; }
 

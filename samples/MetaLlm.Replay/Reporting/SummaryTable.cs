@@ -11,6 +11,10 @@ internal static class SummaryTable
         string training = report.TrainDataset is null ? string.Empty : Invariant($", warm start from {Markup.Escape(report.TrainDataset)} ({report.TrainQueries} queries)");
         console.MarkupLine(Invariant($"[bold]{Markup.Escape(report.Dataset)}[/]: {report.Queries} queries × {report.Arms.Count} models{training}, featurizer {Markup.Escape(report.Featurizer)}"));
         console.MarkupLine("[grey]Cost: " + Markup.Escape(report.CostEstimate) + "[/]");
+        if (report.WarmStart is { } warm)
+        {
+            console.MarkupLine(Markup.Escape(warm.Describe()));
+        }
 
         var baselines = new Table().Title("Baselines").AddColumns("Router", "Accuracy", "$ / 1k queries");
         foreach (var model in report.Singles.OrderBy(s => s.CostPerQuery))

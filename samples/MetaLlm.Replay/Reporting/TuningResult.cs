@@ -8,6 +8,7 @@ internal sealed record TuningResult(
     [property: JsonPropertyName("posteriorScale")] double PosteriorScale,
     [property: JsonPropertyName("epsilon")] double Epsilon,
     [property: JsonPropertyName("regularization")] double Regularization,
+    [property: JsonPropertyName("penaltySelection")] string PenaltySelection,
     [property: JsonPropertyName("coldStartRegularization")] double ColdStartRegularization,
     [property: JsonPropertyName("coldStartExploration")] double ColdStartExploration,
     [property: JsonPropertyName("featurizer")] string Featurizer,

@@ -159,10 +159,10 @@ internal sealed class ArmPosterior<T> : IArmPosterior
         Sums.CopyTo(destination);
     }
 
-    /// <summary>Replaces the learned state with checked statistics, their penalty and their inverse (<see cref="RidgeRegressionModel.PrepareImport(ArmStatistics, double, ValueTuple{ArmStatistics, double[]}?)"/>), dropping queued observations; the caller holds <see cref="WriteLock"/>.</summary>
-    public void Replace(ArmStatistics statistics, double penalty, double[] inverse)
+    /// <summary>Replaces the learned state with checked statistics, their penalty and their inverse , dropping queued observations; the caller holds <see cref="WriteLock"/>.</summary>
+    public void Replace(ArmStatistics statistics, double penalty, bool chosen, double[] inverse)
     {
-        Model.Apply(statistics, penalty, inverse);
+        Model.Apply(statistics, penalty, chosen, inverse);
         _queued = 0;
         Sums = ArmScalarSums.From(statistics);
         Refresh();
@@ -419,6 +419,7 @@ internal interface IArmPosterior
     /// <summary>Replaces the learned state.</summary>
     /// <param name="statistics">The new state, checked.</param>
     /// <param name="penalty">The ridge penalty to use with it.</param>
+    /// <param name="chosen">Whether the penalty was chosen (and is saved with the statistics) rather than configured.</param>
     /// <param name="inverse">Its inverse, prepared with that penalty.</param>
-    void Replace(ArmStatistics statistics, double penalty, double[] inverse);
+    void Replace(ArmStatistics statistics, double penalty, bool chosen, double[] inverse);
 }

@@ -454,8 +454,8 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
                 _arms[arm].Synchronize();
                 statistics[arm] = new ArmStatistics(Dimension);
                 _arms[arm].ExportTo(statistics[arm]);
-                double penalty = _arms[arm].Model.Regularization;
-                statistics[arm].Regularization = penalty == _configuredRegularization ? null : penalty;
+                var model = _arms[arm].Model;
+                statistics[arm].Regularization = model.IsRegularizationChosen ? model.Regularization : null;
             }
 
             return statistics;
@@ -480,6 +480,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         // start share one Gram matrix, so they share one factorisation.
         var inverses = new double[ArmCount][];
         var penalties = new double[ArmCount];
+        var chosen = new bool[ArmCount];
         for (int arm = 0; arm < ArmCount; arm++)
         {
             var entry = statistics[arm] ?? throw new ArgumentException($"The statistics of arm {arm} are null.", nameof(statistics));
@@ -495,7 +496,8 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             }
 
             // A penalty chosen from data is learned state; configured selection means the configured penalty for all.
-            penalties[arm] = _penaltySelection != RidgePenaltySelection.Configured && entry.Regularization is { } chosen ? chosen : _configuredRegularization;
+            chosen[arm] = _penaltySelection != RidgePenaltySelection.Configured && entry.Regularization is not null;
+            penalties[arm] = chosen[arm] ? entry.Regularization!.Value : _configuredRegularization;
             try
             {
                 bool samePenalty = arm > 0 && penalties[arm - 1] == penalties[arm];
@@ -512,7 +514,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         {
             for (int arm = 0; arm < ArmCount; arm++)
             {
-                _arms[arm].Replace(statistics[arm], penalties[arm], inverses[arm]);
+                _arms[arm].Replace(statistics[arm], penalties[arm], chosen[arm], inverses[arm]);
             }
         }
         finally

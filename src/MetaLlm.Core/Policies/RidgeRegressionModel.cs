@@ -55,6 +55,9 @@ public sealed class RidgeRegressionModel
     /// <summary>Gets the ridge penalty p on the diagonal of <c>A</c>.</summary>
     public double Regularization { get; private set; }
 
+    /// <summary>Gets whether <see cref="Regularization"/> was chosen for this model (from data, or by <see cref="ChangeRegularization"/>) rather than given to its constructor.</summary>
+    internal bool IsRegularizationChosen { get; private set; }
+
     /// <summary>Gets the number of observations the model has learned from.</summary>
     public long ObservationCount { get; private set; }
 
@@ -321,6 +324,7 @@ public sealed class RidgeRegressionModel
         CheckRegularization(regularization);
         var inverse = Invert(_gram, regularization, Dimension);
         Regularization = regularization;
+        IsRegularizationChosen = true;
         inverse.CopyTo(_inverse, 0);
         RefreshWeights();
     }
@@ -330,6 +334,7 @@ public sealed class RidgeRegressionModel
     {
         CheckRegularization(regularization);
         Regularization = regularization;
+        IsRegularizationChosen = true;
     }
 
     /// <summary>Copies this model's sums (<c>G</c>, the targets and the count) into <paramref name="destination"/>.</summary>
@@ -368,10 +373,11 @@ public sealed class RidgeRegressionModel
             : Invert(statistics.Gram, regularization, Dimension);
     }
 
-    /// <summary>Replaces this model's sums and penalty with checked statistics and their inverse prepared with that penalty.</summary>
-    internal void Apply(ArmStatistics statistics, double regularization, double[] inverse)
+    /// <summary>Replaces this model's sums and penalty with checked statistics and their inverse prepared with that penalty; <paramref name="chosen"/> says whether the penalty was chosen rather than configured.</summary>
+    internal void Apply(ArmStatistics statistics, double regularization, bool chosen, double[] inverse)
     {
         Regularization = regularization;
+        IsRegularizationChosen = chosen;
         Apply(statistics, inverse);
     }
 

@@ -102,9 +102,9 @@ public class RidgePenaltySelectionTests
         using var tuned = new LinUcbPolicy(K, D, new() { Regularization = 1 });
         var result = tuned.FitWithPenaltySelection(Flatten(contexts), Observations(scores), N)!;
         var statistics = tuned.ExportStatistics();
-        statistics.Select(s => s.Regularization).Should().Equal(result.Penalties.Select(p => p == 1 ? (double?)null : p));
+        statistics.Select(s => s.Regularization).Should().Equal(result.Penalties.Select(p => (double?)p), "a chosen penalty is saved even when it equals the configured one");
 
-        using var restored = new LinUcbPolicy(K, D, new() { Regularization = 1 });
+        using var restored = new LinUcbPolicy(K, D, new() { Regularization = 7 });
         restored.ImportStatistics(statistics);
         Enumerable.Range(0, K).Select(restored.GetRegularization).Should().Equal(result.Penalties);
         restored.GetScoreWeights(1).ShouldBeCloseTo(tuned.GetScoreWeights(1), 1e-12, "θ of the restored arm");
@@ -112,6 +112,7 @@ public class RidgePenaltySelectionTests
         using var pinned = new LinUcbPolicy(K, D, new() { Regularization = 1, PenaltySelection = RidgePenaltySelection.Configured });
         pinned.ImportStatistics(statistics);
         Enumerable.Range(0, K).Select(pinned.GetRegularization).Should().OnlyContain(p => p == 1);
+        pinned.ExportStatistics().Should().OnlyContain(s => s.Regularization == null, "a configured penalty is not saved as a choice");
     }
 
     [Fact]

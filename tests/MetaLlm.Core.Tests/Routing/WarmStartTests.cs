@@ -111,6 +111,55 @@ public class WarmStartTests
         ((LinearBanditPolicy)router.Policy).ExportState().ShouldBeSameStateAs(before);
     }
 
+    [Fact]
+    public async Task Warm_start_reports_the_penalties_it_chose_and_a_router_restored_from_the_saved_file_keeps_them()
+    {
+        using var router = NewRouter(exploration: 0);
+        var policy = (LinearBanditPolicy)router.Policy;
+
+        var result = await router.WarmStartAsync(Examples(new TopicPrompts(seed: 4), perTopic: 30));
+
+        result.PenaltySelection.Should().NotBeNull();
+        result.PenaltySelection!.Selection.Should().Be(RidgePenaltySelection.PerArm);
+        result.PenaltySelection.ExampleCount.Should().Be(120);
+        result.PenaltySelection.ConfiguredPenalty.Should().Be(0.5);
+        result.Penalties.Keys.Should().Equal("arm0", "arm1", "arm2", "arm3");
+        result.Penalties.Values.Should().Equal(result.PenaltySelection.Penalties);
+        Enumerable.Range(0, 4).Select(policy.GetRegularization).Should().Equal(result.PenaltySelection.Penalties);
+        result.PenaltySelection.ValidationErrors.Zip(result.PenaltySelection.ConfiguredValidationErrors).Should().OnlyContain(e => e.First <= e.Second);
+
+        // Saved and loaded by a router configured with another penalty: the chosen ones are learned state.
+        var bytes = RouterSnapshotSerializer.Serialize(router.CreateSnapshot());
+        using var restored = new MetaLlmRouter(
+            Answering(300, 100, Price(1m, 3m), Price(2m, 6m), Price(4m, 12m), Price(8m, 24m)),
+            new() { FeatureDimension = Dimension, LinUcb = { Alpha = 0, Regularization = 9, Seed = 8 }, CostWeight = 0.2 });
+        restored.RestoreSnapshot(RouterSnapshotSerializer.Deserialize(bytes));
+
+        var restoredPolicy = (LinearBanditPolicy)restored.Policy;
+        Enumerable.Range(0, 4).Select(restoredPolicy.GetRegularization).Should().Equal(result.PenaltySelection.Penalties);
+        var prompts = new TopicPrompts(seed: 77);
+        for (int i = 0; i < 20; i++)
+        {
+            var request = Ask(prompts.Next(i % TopicPrompts.TopicCount));
+            var original = await router.RouteAsync(request);
+            var reloaded = await restored.RouteAsync(request);
+            reloaded.Estimates.Select(e => e.PredictedScore).Should().Equal(original.Estimates.Select(e => e.PredictedScore), (a, b) => Math.Abs(a - b) < 1e-9);
+        }
+    }
+
+    [Fact]
+    public async Task A_warm_start_too_small_to_cross_validate_keeps_the_configured_penalty_and_says_so()
+    {
+        using var router = NewRouter(exploration: 0);
+
+        var result = await router.WarmStartAsync(Examples(new TopicPrompts(seed: 5), perTopic: 2));
+
+        result.ExampleCount.Should().Be(8);
+        result.PenaltySelection.Should().BeNull();
+        result.Penalties.Values.Should().OnlyContain(p => p == 0.5);
+        router.CreateSnapshot().Arms.Values.Should().OnlyContain(a => a.Regularization == null, "nothing was chosen");
+    }
+
     internal static int BestArm(int topic) => (topic + 1) % 4;
 
     /// <summary>Four arms of rising price; each topic's best arm scores 0.9 and the others 0.3, all on the same tokens.</summary>

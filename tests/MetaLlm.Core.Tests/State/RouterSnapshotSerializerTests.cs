@@ -172,6 +172,54 @@ public class RouterSnapshotSerializerTests
     }
 
     [Fact]
+    public void A_version_1_snapshot_of_an_earlier_release_still_loads_with_no_chosen_penalty()
+    {
+        var snapshot = Create(seed: 5, dimension: 4);
+        foreach (var arm in snapshot.Arms.Values)
+        {
+            arm.Regularization = null;
+        }
+
+        var forged = ForgedSnapshot.From(RouterSnapshotSerializer.Serialize(snapshot));
+        forged.Header()["arms"]!.AsArray().Should().OnlyContain(arm => !arm!.AsObject().ContainsKey("regularization"), "an arm without a chosen penalty writes none");
+        forged.Version = 1;
+
+        var read = RouterSnapshotSerializer.Deserialize(forged.Seal());
+
+        read.FormatVersion.Should().Be(1);
+        read.Arms.Values.Should().OnlyContain(arm => arm.Regularization == null);
+        read.Arms["alpha"].Gram.Should().Equal(snapshot.Arms["alpha"].Gram);
+    }
+
+    [Fact]
+    public void A_version_1_snapshot_that_lists_a_penalty_is_refused_since_that_version_has_none()
+    {
+        var snapshot = Create(seed: 6, dimension: 3);
+        snapshot.Arms["beta"].Regularization = 4;
+        var forged = ForgedSnapshot.From(RouterSnapshotSerializer.Serialize(snapshot));
+        forged.Version = 1;
+
+        var refusal = Refusal(forged.Seal());
+
+        refusal.Reason.Should().Be(RouterSnapshotFailureReason.Invalid);
+        refusal.Message.Should().Contain("version 1").And.Contain("penalt");
+    }
+
+    [Fact]
+    public void A_chosen_penalty_that_is_not_positive_is_refused_on_reading_and_on_writing()
+    {
+        var snapshot = Create(seed: 7, dimension: 3);
+        snapshot.Arms["beta"].Regularization = 4;
+        var forged = ForgedSnapshot.From(RouterSnapshotSerializer.Serialize(snapshot));
+        forged.EditHeader(h => h["arms"]!.AsArray().First(a => (string)a!["name"]! == "beta")!["regularization"] = -4.0);
+
+        Refusal(forged.Seal()).Message.Should().Contain("Regularization must be positive");
+
+        snapshot.Arms["beta"].Regularization = 0;
+        FluentActions.Invoking(() => RouterSnapshotSerializer.Serialize(snapshot)).Should().Throw<ArgumentException>().WithMessage("*Regularization must be positive*");
+    }
+
+    [Fact]
     public void A_newer_version_asks_for_an_upgrade()
     {
         var forged = ForgedSnapshot.From(RouterSnapshotSerializer.Serialize(Create(seed: 1, dimension: 3)));

@@ -45,6 +45,7 @@ internal static class SnapshotFixtures
             CacheWriteTokens = NonNegative(random),
             LongCacheWriteTokens = NonNegative(random),
             OutputTokens = NonNegative(random),
+            Regularization = random.Next(3) == 0 ? null : Math.Exp((random.NextDouble() * 20) - 10),
         };
         for (int i = 0; i < dimension; i++)
         {
@@ -125,6 +126,7 @@ internal static class SnapshotFixtures
         SameBits(actual.ScoreTargets, expected.ScoreTargets).Should().BeTrue($"arm {name}'s score targets must round-trip bit for bit");
         SameBits(actual.OutputTokenTargets, expected.OutputTokenTargets).Should().BeTrue($"arm {name}'s output-token targets must round-trip bit for bit");
         SameBits(Scalars(actual), Scalars(expected)).Should().BeTrue($"arm {name}'s scalar sums must round-trip bit for bit");
+        actual.Regularization.Should().Be(expected.Regularization, $"arm {name}'s chosen penalty must round-trip");
     }
 
     private static long Bits(double value) => BitConverter.DoubleToInt64Bits(value);

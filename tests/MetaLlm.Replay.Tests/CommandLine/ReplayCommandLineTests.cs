@@ -50,6 +50,7 @@ public sealed class ReplayCommandLineTests
     [InlineData(new[] { "--policies", "ucb2" }, "Unknown policy 'ucb2'")]
     [InlineData(new[] { "--settings", "batch" }, "Unknown setting 'batch'")]
     [InlineData(new[] { "--format", "xml" }, "Unknown --format 'xml'")]
+    [InlineData(new[] { "--penalty-selection", "loo" }, "Unknown penalty selection 'loo'")]
     public void Bad_arguments_are_explained(string[] args, string message)
     {
         var act = () => ReplayCommandLine.Parse(args, "/data");

@@ -46,6 +46,34 @@ public sealed class ReplayExperimentTests : IDisposable
         point.CostPerQuery.Should().BeLessThan(report.Singles.Single(s => s.Arm == "dear-all").CostPerQuery / 2);
     }
 
+    [Theory]
+    [InlineData(RidgePenaltySelection.PerArm)]
+    [InlineData(RidgePenaltySelection.Configured)]
+    public async Task The_report_says_which_ridge_penalties_the_warm_start_chose(RidgePenaltySelection selection)
+    {
+        var request = SmallRequest() with { Lambdas = [0.3], Seeds = 1, Settings = [ReplaySetting.Offline], Policies = [ReplayPolicy.LinUcb] };
+        request = request with { Tuning = request.Tuning with { PenaltySelection = selection, Regularization = 3 } };
+
+        var report = await ReplayExperiment.Load(request).RunAsync();
+
+        var warmStart = report.WarmStart!;
+        warmStart.Examples.Should().Be(report.TrainQueries);
+        warmStart.Penalties.Keys.Should().BeEquivalentTo(report.Arms);
+        report.Tuning.PenaltySelection.Should().Be(selection == RidgePenaltySelection.PerArm ? "per-arm" : "configured");
+        if (selection == RidgePenaltySelection.Configured)
+        {
+            warmStart.Penalties.Values.Should().OnlyContain(p => p == 3);
+            warmStart.LeaveOneOutError.Should().BeNull();
+        }
+        else
+        {
+            warmStart.PenaltySelection.Should().Be("per-arm");
+            warmStart.ConfiguredPenalty.Should().Be(3);
+            warmStart.LeaveOneOutError!.Keys.Should().BeEquivalentTo(report.Arms);
+            warmStart.LeaveOneOutError.Values.Zip(warmStart.ConfiguredLeaveOneOutError!.Values).Should().OnlyContain(e => e.First <= e.Second + 1e-6);
+        }
+    }
+
     [Fact]
     public async Task MiniLM_embeds_each_prompt_once_and_the_next_run_reads_every_vector_from_the_cache_file()
     {
