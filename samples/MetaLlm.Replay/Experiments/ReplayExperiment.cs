@@ -118,7 +118,9 @@ internal sealed class ReplayExperiment : IDisposable
         var tuning = _request.Tuning;
         var features = await PrepareFeaturesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
-        var featurizer = features.Featurizer;
+        IRequestFeaturizer featurizer = tuning.Projection is int projection
+            ? new RandomProjectionFeaturizer(features.Featurizer, projection)
+            : features.Featurizer;
         var runner = new ReplayRunner(Test.Arms, Costs, Queries, Train?.Queries, featurizer, tuning);
 
         // Learning settings need a fresh router per seed; offline ones share one fitted router across seeds. The

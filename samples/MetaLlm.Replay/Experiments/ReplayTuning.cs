@@ -48,6 +48,9 @@ internal sealed record ReplayTuning
     /// <summary>Gets the hashing featurizer's share of weight on words (the rest goes to character trigrams).</summary>
     public double WordWeight { get; init; } = 0.5;
 
+    /// <summary>Gets the number of features (bias included) a seeded random projection shrinks the featurizer's vectors to, or <see langword="null"/> for none.</summary>
+    public int? Projection { get; init; }
+
     /// <summary>Gets the answer length assumed when a file records no output tokens.</summary>
     public int AssumedOutputTokens { get; init; } = 200;
 
@@ -68,6 +71,7 @@ internal sealed record ReplayTuning
             featureDimension,
             hashing ? WordWeight : null,
             hashing ? null : EmbeddingMaxTokens,
+            Projection,
             AssumedOutputTokens);
     }
 }

@@ -100,6 +100,25 @@ public sealed class MetaLlmRouterBuilder
     }
 
     /// <summary>
+    /// Projects the featurizer configured so far (the default hashing featurizer when none is) to fewer features with
+    /// a seeded <see cref="RandomProjectionFeaturizer"/>; call it after the featurizer is chosen.
+    /// </summary>
+    /// <param name="dimension">The number of features the router decides on, the bias included.</param>
+    /// <param name="seed">The seed of the projection matrix; instances sharing learned state must use the same one.</param>
+    /// <returns>This builder.</returns>
+    public MetaLlmRouterBuilder UseRandomProjection(int dimension, int seed = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 2);
+        var innerFactory = _featurizerFactory;
+        return UseFeaturizer(services =>
+        {
+            var inner = innerFactory?.Invoke(services)
+                ?? new HashingFeaturizer(services.GetRequiredService<IOptionsMonitor<MetaLlmRouterOptions>>().Get(OptionsName).FeatureDimension);
+            return new RandomProjectionFeaturizer(inner, dimension, seed);
+        });
+    }
+
+    /// <summary>
     /// Keeps what the router learns in a file: it is loaded when the router is first resolved (before any request),
     /// saved every <paramref name="autosaveInterval"/> by a hosted service, and once more when the host stops.
     /// </summary>
