@@ -39,4 +39,7 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Warning, "The circuit breaker of arm {ArmName} is now {State}.")]
     public static partial void BreakerChanged(ILogger logger, string armName, CircuitState state);
+
+    [LoggerMessage(14, LogLevel.Warning, "The decision log {LogType} failed with {ExceptionType} to append decision {DecisionId}; the feedback was learned, but the decision is missing from the log.")]
+    public static partial void DecisionLogFailed(ILogger logger, string logType, string decisionId, string exceptionType);
 }
