@@ -93,6 +93,40 @@ public sealed class JsonLinesDecisionLogTests : IDisposable
         FluentActions.Invoking(() => JsonLinesDecisionLog.Read(" ")).Should().Throw<ArgumentException>();
     }
 
+    [Fact]
+    public async Task The_README_example_runs()
+    {
+        var arms = Answering(1000, 500, Price(0.15m, 0.60m), Price(2.50m, 10.00m));
+        string path = File();
+
+        // As in README.md, "Evaluating a policy on logged traffic".
+        using var decisionLog = new JsonLinesDecisionLog(path);
+        using var router = new MetaLlmRouter(arms, new MetaLlmRouterOptions
+        {
+            Policy = RoutingPolicyKind.EpsilonGreedy,
+            EpsilonGreedy = { Epsilon = 0.1, Seed = 1 },
+            DecisionLog = decisionLog,
+        });
+        for (int i = 0; i < 30; i++)
+        {
+            var response = await router.GetResponseAsync(Ask($"question {i}"));
+            router.RecordFeedback(response.GetDecisionId()!, response.GetArmName() == "arm1" ? 1 : 0.5);
+        }
+
+        decisionLog.Flush();
+
+        var log = JsonLinesDecisionLog.Read(path).ToList();
+        var linUcb = new LinUcbPolicy(arms.Length, router.Featurizer.Dimension);
+        linUcb.ImportStatistics(router.Policy.ExportStatistics());
+        var candidate = new RoutingPolicyCandidate(linUcb, arms, costWeight: 0.5);
+        OffPolicyEstimate estimate = OffPolicyEvaluator.EvaluateDoublyRobust(log, candidate, RidgeOutcomeModel.Fit(log));
+        OffPolicyValue reward = estimate.GetReward(costWeight: 0.5);
+
+        estimate.Count.Should().Be(30);
+        reward.Estimate.Should().Be(estimate.Score.Estimate - (0.5 * estimate.Cost.Estimate));
+        reward.Lower.Should().BeLessThan(reward.Upper);
+    }
+
     private sealed class Tee(InMemoryDecisionLog memory, JsonLinesDecisionLog file) : IDecisionLog
     {
         public JsonLinesDecisionLog File => file;
