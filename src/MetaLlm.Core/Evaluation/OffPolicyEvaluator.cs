@@ -52,7 +52,7 @@ public static class OffPolicyEvaluator
     /// </summary>
     /// <param name="log">The logged decisions, all with the same arms and feature dimension.</param>
     /// <param name="candidate">The frozen policy to evaluate.</param>
-    /// <param name="outcomeModel">Predicts every arm's score and cost, for example <see cref="RidgeOutcomeModel.Fit"/>.</param>
+    /// <param name="outcomeModel">Predicts every arm's score and cost, for example <see cref="RidgeOutcomeModel.Fit"/> or a <see cref="RoutingPolicyOutcomeModel"/>.</param>
     /// <returns>The estimate.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The log is empty or holds an invalid decision, or the candidate or the model returned invalid values.</exception>

@@ -184,6 +184,38 @@ public class DecisionLogTests
     }
 
     [Fact]
+    public async Task A_fitted_policy_predicts_outcomes_as_the_router_estimated_them_at_decision_time()
+    {
+        var log = new InMemoryDecisionLog();
+        var arms = ThreeArms();
+        using var router = new MetaLlmRouter(arms, EpsilonGreedy(log));
+        for (int i = 0; i < 30; i++)
+        {
+            var response = await router.GetResponseAsync(Ask($"warm-up question {i}"));
+            router.RecordFeedback(response.GetDecisionId()!, i % 2);
+        }
+
+        var frozen = new EpsilonGreedyPolicy(3, 16, new EpsilonGreedyPolicyOptions { Epsilon = 0.3 });
+        frozen.ImportStatistics(router.Policy.ExportStatistics());
+        var decision = await router.RouteAsync(Ask(Prompt));
+        router.RecordFeedback(decision.DecisionId, 0.5, new UsageDetails { InputTokenCount = 1000, OutputTokenCount = 500 });
+        var scores = new double[3];
+        var costs = new double[3];
+
+        new RoutingPolicyOutcomeModel(frozen, arms).Predict(log.GetDecisions()[^1], scores, costs);
+
+        for (int a = 0; a < 3; a++)
+        {
+            scores[a].Should().BeApproximately(decision.Estimates[a].PredictedScore, 1e-9);
+            costs[a].Should().BeApproximately(decision.Estimates[a].CostTerm / 0.4, 1e-9, "the cost term is λ times the normalised predicted cost");
+        }
+
+        var dr = OffPolicyEvaluator.EvaluateDoublyRobust(log.GetDecisions(), new RoutingPolicyCandidate(frozen, arms, 0.4), new RoutingPolicyOutcomeModel(frozen, arms));
+        dr.Count.Should().Be(31);
+        FluentActions.Invoking(() => new RoutingPolicyOutcomeModel(frozen, arms.Take(2))).Should().Throw<ArgumentException>().WithParameterName("arms");
+    }
+
+    [Fact]
     public void The_in_memory_log_keeps_the_newest_decisions_up_to_its_capacity()
     {
         var log = new InMemoryDecisionLog(capacity: 3);
