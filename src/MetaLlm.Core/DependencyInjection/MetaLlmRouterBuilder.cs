@@ -13,6 +13,7 @@ public sealed class MetaLlmRouterBuilder
     private Func<IServiceProvider, int, int, IRoutingPolicy>? _policyFactory;
     private Func<IServiceProvider, IRequestFeaturizer>? _featurizerFactory;
     private Func<IServiceProvider, IRouterStateStore>? _stateStoreFactory;
+    private Func<IServiceProvider, IDecisionLog>? _decisionLogFactory;
 
     internal MetaLlmRouterBuilder(IServiceCollection services, object? serviceKey, string optionsName)
     {
@@ -168,6 +169,19 @@ public sealed class MetaLlmRouterBuilder
         return this;
     }
 
+    /// <summary>
+    /// Logs every decision once its feedback is recorded, for off-policy evaluation (see <see cref="IDecisionLog"/>
+    /// and <see cref="OffPolicyEvaluator"/>); it replaces <see cref="MetaLlmRouterOptions.DecisionLog"/>.
+    /// </summary>
+    /// <param name="decisionLogFactory">Creates the log from the service provider when the router is first resolved.</param>
+    /// <returns>This builder.</returns>
+    public MetaLlmRouterBuilder UseDecisionLog(Func<IServiceProvider, IDecisionLog> decisionLogFactory)
+    {
+        ArgumentNullException.ThrowIfNull(decisionLogFactory);
+        _decisionLogFactory = decisionLogFactory;
+        return this;
+    }
+
     // The store the router was built with, so the hosted service saves where the router loaded from.
     private IRouterStateStore? StateStore { get; set; }
 
@@ -189,6 +203,12 @@ public sealed class MetaLlmRouterBuilder
         }
 
         var options = services.GetRequiredService<IOptionsMonitor<MetaLlmRouterOptions>>().Get(OptionsName);
+        if (_decisionLogFactory is not null)
+        {
+            options = options.Clone();
+            options.DecisionLog = _decisionLogFactory(services) ?? throw new InvalidOperationException("The decision log factory returned null.");
+        }
+
         var arms = _arms.Select(factory => factory(services)).ToArray();
         var featurizer = _featurizerFactory?.Invoke(services);
         int dimension = featurizer?.Dimension ?? options.FeatureDimension;

@@ -42,6 +42,8 @@ internal sealed class DecisionLedger
 
     public long Now => _timeProvider.GetTimestamp();
 
+    public DateTimeOffset UtcNow => _timeProvider.GetUtcNow();
+
     public void Add(PendingDecision decision)
     {
         lock (_gate)

@@ -48,7 +48,13 @@ internal sealed class DecisionReporter
     public PendingDecision Open(in ArmSelection selection, bool answeredElsewhere)
     {
         string id = _idPrefix + Interlocked.Increment(ref _sequence).ToString("x", CultureInfo.InvariantCulture);
-        var decision = new PendingDecision(id, selection.ArmIndex, selection.Context, selection.EstimatedInputTokens, _ledger.Now);
+        var decision = new PendingDecision(id, selection.ArmIndex, selection.Context, selection.EstimatedInputTokens, _ledger.Now)
+        {
+            Propensity = selection.Propensity,
+            CostWeight = selection.CostWeight,
+            Eligible = selection.Eligible,
+            DecidedAt = _ledger.UtcNow,
+        };
         if (answeredElsewhere)
         {
             decision.Answer();

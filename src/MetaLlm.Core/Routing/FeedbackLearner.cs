@@ -15,10 +15,14 @@ internal sealed class FeedbackLearner
     private readonly RewardFunction _reward;
     private readonly RouterTelemetry _telemetry;
     private readonly ILogger _logger;
+    private readonly IDecisionLog? _decisionLog;
+    private readonly IReadOnlyList<string> _armNames;
     private long _feedbackCount;
 
-    public FeedbackLearner(IReadOnlyList<RouterArm> arms, DecisionLedger ledger, IRoutingPolicy policy, RewardFunction reward, RouterTelemetry telemetry, ILogger logger)
+    public FeedbackLearner(IReadOnlyList<RouterArm> arms, DecisionLedger ledger, IRoutingPolicy policy, RewardFunction reward, RouterTelemetry telemetry, ILogger logger, IDecisionLog? decisionLog = null)
     {
+        _decisionLog = decisionLog;
+        _armNames = Array.AsReadOnly(arms.Select(a => a.Name).ToArray());
         _arms = arms;
         _ledger = ledger;
         _policy = policy;
@@ -80,7 +84,42 @@ internal sealed class FeedbackLearner
         Interlocked.Increment(ref _feedbackCount);
         Log.FeedbackRecorded(_logger, decisionId, arm.Name, score, reward.CostUsd, reward.Reward);
         _telemetry.Rewarded(decision.Arm, reward.Reward);
+        if (_decisionLog is { } log)
+        {
+            Append(log, decision, context, score, reward);
+        }
+
         return new RecordedFeedback(decisionId, arm.Name, score, reward.CostUsd, reward.NormalizedCost, reward.Reward);
+    }
+
+    // The policy has learned by now: a sink that fails costs the log one decision, never the feedback.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A decision log is the application's code; whatever it throws must not fail feedback that was already learned.")]
+    private void Append(IDecisionLog log, PendingDecision decision, float[] context, double score, ArmReward reward)
+    {
+        try
+        {
+            log.Append(new LoggedDecision
+            {
+                DecisionId = decision.Id,
+                Timestamp = decision.DecidedAt,
+                PolicyName = _policy.Name,
+                ArmNames = _armNames,
+                Features = context,
+                EstimatedInputTokens = decision.EstimatedInputTokens,
+                Eligible = decision.Eligible,
+                ArmIndex = decision.ChosenArm,
+                Propensity = decision.Propensity,
+                AnsweredArmIndex = decision.Arm,
+                Score = score,
+                NormalizedCost = reward.NormalizedCost,
+                CostUsd = reward.CostUsd,
+                CostWeight = decision.CostWeight,
+            });
+        }
+        catch (Exception ex)
+        {
+            Log.DecisionLogFailed(_logger, log.GetType().Name, decision.Id, ex.GetType().FullName ?? ex.GetType().Name);
+        }
     }
 
     private static void ThrowIfNotLearnable(string id, PendingDecisionState state, RouterArm arm)

@@ -19,7 +19,7 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information, "Warm-started the router on {Count} examples.")]
     public static partial void WarmStarted(ILogger logger, int count);
 
-    [LoggerMessage(14, LogLevel.Information, "Warm-started the router on {Count} examples; ridge penalties chosen {Selection} by leave-one-out on {ValidationCount} of them: {LowestPenalty:G3} to {HighestPenalty:G3} (configured {ConfiguredPenalty:G3}).")]
+    [LoggerMessage(15, LogLevel.Information, "Warm-started the router on {Count} examples; ridge penalties chosen {Selection} by leave-one-out on {ValidationCount} of them: {LowestPenalty:G3} to {HighestPenalty:G3} (configured {ConfiguredPenalty:G3}).")]
     public static partial void WarmStartedWithPenalties(ILogger logger, int count, RidgePenaltySelection selection, double lowestPenalty, double highestPenalty, double configuredPenalty, int validationCount);
 
     [LoggerMessage(5, LogLevel.Debug, "The caller cancelled decision {DecisionId} on arm {ArmName}.")]
@@ -42,4 +42,7 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Warning, "The circuit breaker of arm {ArmName} is now {State}.")]
     public static partial void BreakerChanged(ILogger logger, string armName, CircuitState state);
+
+    [LoggerMessage(14, LogLevel.Warning, "The decision log {LogType} failed with {ExceptionType} to append decision {DecisionId}; the feedback was learned, but the decision is missing from the log.")]
+    public static partial void DecisionLogFailed(ILogger logger, string logType, string decisionId, string exceptionType);
 }

@@ -106,7 +106,7 @@ public sealed class MetaLlmRouter : IChatClient
         _selector = new ArmSelector(featurizer, policy, _arms, reward, _health, _options.FailureWeight);
         _ledger = new DecisionLedger(_options.MaxPendingDecisions, _options.PendingDecisionLifetime, _timeProvider);
         _reporter = new DecisionReporter(_arms, _ledger, telemetry, logger, _options.IncludeExceptionMessagesInLogs);
-        _feedback = new FeedbackLearner(_arms, _ledger, policy, reward, telemetry, logger);
+        _feedback = new FeedbackLearner(_arms, _ledger, policy, reward, telemetry, logger, _options.DecisionLog);
         _warmStart = new WarmStartFitter(_arms, _selector, reward, _timeProvider, logger);
         _failover = new ArmFailover(_arms, _selector, _reporter, _health, telemetry, _timeProvider, _options);
     }

@@ -86,6 +86,14 @@ public sealed class MetaLlmRouterOptions
     /// </summary>
     public bool IncludeExceptionMessagesInLogs { get; set; }
 
+    /// <summary>
+    /// Gets or sets where every decision goes once its feedback is recorded (features, eligible arms, chosen arm,
+    /// propensity, score, cost and λ; never prompt or response text), for off-policy evaluation with
+    /// <see cref="OffPolicyEvaluator"/>; <see langword="null"/> (the default) logs nothing. Not bound from
+    /// configuration: set it in code, or with <see cref="MetaLlmRouterBuilder.UseDecisionLog"/>.
+    /// </summary>
+    public IDecisionLog? DecisionLog { get; set; }
+
     /// <summary>Gets the options of the policy <see cref="Policy"/> names.</summary>
     public LinearPolicyOptions SelectedPolicyOptions => Policy switch
     {

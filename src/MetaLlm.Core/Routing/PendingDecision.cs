@@ -12,10 +12,26 @@ internal sealed class PendingDecision
     {
         Id = id;
         Arm = arm;
+        ChosenArm = arm;
         _context = context;
         EstimatedInputTokens = estimatedInputTokens;
         CreatedTimestamp = createdTimestamp;
     }
+
+    /// <summary>Gets the arm the policy chose, before any failover.</summary>
+    public int ChosenArm { get; }
+
+    /// <summary>Gets the probability with which the policy chose <see cref="ChosenArm"/>, among the eligible arms.</summary>
+    public double Propensity { get; init; } = 1;
+
+    /// <summary>Gets λ at decision time.</summary>
+    public double CostWeight { get; init; }
+
+    /// <summary>Gets which arms could be chosen, one flag per arm.</summary>
+    public bool[] Eligible { get; init; } = [];
+
+    /// <summary>Gets when the decision was made, by the router's clock.</summary>
+    public DateTimeOffset DecidedAt { get; init; }
 
     public string Id { get; }
 
