@@ -162,6 +162,12 @@ public sealed class JsonLinesDecisionLog : IDecisionLog, IDisposable
         writer.WriteNumber("arm", decision.ArmIndex);
         writer.WriteNumber("answeredArm", decision.AnsweredArmIndex);
         writer.WriteNumber("propensity", decision.Propensity);
+        if (decision.ShadowArmIndex is int shadowArm)
+        {
+            writer.WriteNumber("shadowArm", shadowArm);
+            writer.WriteNumber("shadowPropensity", decision.ShadowPropensity ?? 1);
+        }
+
         writer.WriteNumber("score", decision.Score);
         writer.WriteNumber("cost", decision.NormalizedCost);
         writer.WriteNumber("costUsd", decision.CostUsd);
@@ -243,6 +249,8 @@ public sealed class JsonLinesDecisionLog : IDecisionLog, IDisposable
             ArmIndex = root.GetProperty("arm").GetInt32(),
             AnsweredArmIndex = root.GetProperty("answeredArm").GetInt32(),
             Propensity = root.GetProperty("propensity").GetDouble(),
+            ShadowArmIndex = root.TryGetProperty("shadowArm", out var shadowArm) ? shadowArm.GetInt32() : null,
+            ShadowPropensity = root.TryGetProperty("shadowPropensity", out var shadowPropensity) ? shadowPropensity.GetDouble() : null,
             Score = root.GetProperty("score").GetDouble(),
             NormalizedCost = root.GetProperty("cost").GetDouble(),
             CostUsd = root.GetProperty("costUsd").GetDecimal(),

@@ -54,6 +54,12 @@ public sealed class LoggedDecision
         init => _answeredArmIndex = value;
     }
 
+    /// <summary>Gets the arm the shadow policy (<see cref="MetaLlmRouterOptions.ShadowPolicy"/>) chose, never served, or <see langword="null"/> when none ran.</summary>
+    public int? ShadowArmIndex { get; init; }
+
+    /// <summary>Gets the probability with which the shadow policy chose <see cref="ShadowArmIndex"/>.</summary>
+    public double? ShadowPropensity { get; init; }
+
     /// <summary>Gets the answer's score, from 0 to 1.</summary>
     public required double Score { get; init; }
 

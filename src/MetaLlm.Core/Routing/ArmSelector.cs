@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.AI;
 
 namespace MetaLlm;
@@ -13,8 +14,10 @@ internal sealed class ArmSelector
     private readonly RewardFunction _reward;
     private readonly ArmHealthTracker _health;
     private readonly double _failureWeight;
+    private readonly IRoutingPolicy? _shadow;
+    private readonly ILogger _logger;
 
-    public ArmSelector(IRequestFeaturizer featurizer, IRoutingPolicy policy, IReadOnlyList<RouterArm> arms, RewardFunction reward, ArmHealthTracker health, double failureWeight)
+    public ArmSelector(IRequestFeaturizer featurizer, IRoutingPolicy policy, IReadOnlyList<RouterArm> arms, RewardFunction reward, ArmHealthTracker health, double failureWeight, IRoutingPolicy? shadow, ILogger logger)
     {
         Featurizer = featurizer;
         Policy = policy;
@@ -22,6 +25,8 @@ internal sealed class ArmSelector
         _reward = reward;
         _health = health;
         _failureWeight = failureWeight;
+        _shadow = shadow;
+        _logger = logger;
     }
 
     public IRequestFeaturizer Featurizer { get; }
@@ -44,20 +49,43 @@ internal sealed class ArmSelector
 
         double costWeight = _reward.CostWeight;
         var estimates = new ArmEstimate[_arms.Count];
-        Policy.Estimate(context, inputTokens, estimates);
+        var decision = Decide(Policy, context, inputTokens, costWeight, estimates, eligible, reasons is not null);
+        var shadow = _shadow is null ? (PolicyDecision?)null : DecideInShadow(_shadow, context, inputTokens, costWeight, eligible, reasons is not null);
+        return new ArmSelection(context, inputTokens, decision.Arm, decision.Propensity, costWeight, estimates, eligible, reasons) { Shadow = shadow };
+    }
+
+    // Estimates, prices the estimates at λ and the arms' recent failures, and chooses among the eligible arms.
+    private PolicyDecision Decide(IRoutingPolicy policy, float[] context, double inputTokens, double costWeight, ArmEstimate[] estimates, bool[] eligible, bool someIneligible)
+    {
+        policy.Estimate(context, inputTokens, estimates);
         for (int arm = 0; arm < estimates.Length; arm++)
         {
             var priced = _reward.Price(_arms[arm], estimates[arm], costWeight);
             estimates[arm] = _failureWeight > 0 ? priced with { FailurePenalty = _failureWeight * _health.FailureRate(arm) } : priced;
         }
 
-        var decision = Policy.Choose(estimates, reasons is null ? [] : eligible);
+        var decision = policy.Choose(estimates, someIneligible ? eligible : []);
         if ((uint)decision.Arm >= (uint)_arms.Count || !eligible[decision.Arm])
         {
-            throw new InvalidOperationException($"The policy '{Policy.Name}' chose arm {decision.Arm}, which is not one of the router's {_arms.Count} eligible arms.");
+            throw new InvalidOperationException($"The policy '{policy.Name}' chose arm {decision.Arm}, which is not one of the router's {_arms.Count} eligible arms.");
         }
 
-        return new ArmSelection(context, inputTokens, decision.Arm, decision.Propensity, costWeight, estimates, eligible, reasons);
+        return decision;
+    }
+
+    // The shadow is a candidate under evaluation: whatever it throws is logged, and the request is served without it.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A shadow policy is never served; its failure must not fail the request.")]
+    private PolicyDecision? DecideInShadow(IRoutingPolicy shadow, float[] context, double inputTokens, double costWeight, bool[] eligible, bool someIneligible)
+    {
+        try
+        {
+            return Decide(shadow, context, inputTokens, costWeight, new ArmEstimate[_arms.Count], eligible, someIneligible);
+        }
+        catch (Exception ex)
+        {
+            Log.ShadowPolicyFailed(_logger, shadow.Name, ex.GetType().FullName ?? ex.GetType().Name);
+            return null;
+        }
     }
 
     /// <summary>The next-best eligible arm not yet tried, by predicted reward; -1 when none is left.</summary>

@@ -51,10 +51,12 @@ internal sealed class DecisionReporter
         var decision = new PendingDecision(id, selection.ArmIndex, selection.Context, selection.EstimatedInputTokens, _ledger.Now)
         {
             Propensity = selection.Propensity,
+            Shadow = selection.Shadow,
             CostWeight = selection.CostWeight,
             Eligible = selection.Eligible,
             DecidedAt = _ledger.UtcNow,
         };
+        RouterTelemetry.ShadowDecided(selection);
         if (answeredElsewhere)
         {
             decision.Answer();

@@ -109,6 +109,8 @@ internal sealed class FeedbackLearner
                 Eligible = decision.Eligible,
                 ArmIndex = decision.ChosenArm,
                 Propensity = decision.Propensity,
+                ShadowArmIndex = decision.Shadow?.Arm,
+                ShadowPropensity = decision.Shadow?.Propensity,
                 AnsweredArmIndex = decision.Arm,
                 Score = score,
                 NormalizedCost = reward.NormalizedCost,

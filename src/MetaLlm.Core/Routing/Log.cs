@@ -19,6 +19,9 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information, "Warm-started the router on {Count} examples.")]
     public static partial void WarmStarted(ILogger logger, int count);
 
+    [LoggerMessage(16, LogLevel.Warning, "The shadow policy {PolicyName} failed with {ExceptionType}; the request is served without its choice.")]
+    public static partial void ShadowPolicyFailed(ILogger logger, string policyName, string exceptionType);
+
     [LoggerMessage(15, LogLevel.Information, "Warm-started the router on {Count} examples; ridge penalties chosen {Selection} by leave-one-out on {ValidationCount} of them: {LowestPenalty:G3} to {HighestPenalty:G3} (configured {ConfiguredPenalty:G3}).")]
     public static partial void WarmStartedWithPenalties(ILogger logger, int count, RidgePenaltySelection selection, double lowestPenalty, double highestPenalty, double configuredPenalty, int validationCount);
 

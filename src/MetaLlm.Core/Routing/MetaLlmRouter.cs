@@ -103,7 +103,17 @@ public sealed class MetaLlmRouter : IChatClient
             Log.BreakerChanged(logger, _arms[arm].Name, state);
             telemetry.BreakerChanged(arm, state);
         };
-        _selector = new ArmSelector(featurizer, policy, _arms, reward, _health, _options.FailureWeight);
+        if (_options.ShadowPolicy is { } shadow && (shadow.ArmCount != _arms.Length || shadow.Dimension != featurizer.Dimension))
+        {
+            throw new ArgumentException($"The shadow policy '{shadow.Name}' has {shadow.ArmCount} arms and {shadow.Dimension} features, but the router has {_arms.Length} arms and {featurizer.Dimension} features.", nameof(options));
+        }
+
+        if (ReferenceEquals(_options.ShadowPolicy, policy))
+        {
+            throw new ArgumentException("The shadow policy is the serving policy; a shadow must be another instance.", nameof(options));
+        }
+
+        _selector = new ArmSelector(featurizer, policy, _arms, reward, _health, _options.FailureWeight, _options.ShadowPolicy, logger);
         _ledger = new DecisionLedger(_options.MaxPendingDecisions, _options.PendingDecisionLifetime, _timeProvider);
         _reporter = new DecisionReporter(_arms, _ledger, telemetry, logger, _options.IncludeExceptionMessagesInLogs);
         _feedback = new FeedbackLearner(_arms, _ledger, policy, reward, telemetry, logger, _options.DecisionLog);
@@ -162,7 +172,11 @@ public sealed class MetaLlmRouter : IChatClient
         var selection = await _selector.SelectAsync(request, options, cancellationToken).ConfigureAwait(false);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var decision = _reporter.Open(selection, answeredElsewhere: true);
-        return new RoutingDecision(decision.Id, _arms[selection.ArmIndex], selection.ArmIndex, selection.Propensity, Policy.Name, selection.CostWeight, Arms, selection.Estimates, selection.IneligibleReasons, GetArmHealth());
+        return new RoutingDecision(decision.Id, _arms[selection.ArmIndex], selection.ArmIndex, selection.Propensity, Policy.Name, selection.CostWeight, Arms, selection.Estimates, selection.IneligibleReasons, GetArmHealth())
+        {
+            ShadowArmIndex = selection.Shadow?.Arm,
+            ShadowPropensity = selection.Shadow?.Propensity,
+        };
     }
 
     /// <inheritdoc />

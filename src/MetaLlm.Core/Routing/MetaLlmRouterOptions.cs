@@ -94,6 +94,18 @@ public sealed class MetaLlmRouterOptions
     /// </summary>
     public IDecisionLog? DecisionLog { get; set; }
 
+    /// <summary>
+    /// Gets or sets a candidate policy that decides beside the serving one on every request, in shadow: it estimates
+    /// and chooses on the same features, eligible arms and λ, but its choice is never served and feedback never
+    /// updates it (train it first, for example with <see cref="IRoutingPolicy.ImportStatistics"/> or
+    /// <see cref="IRoutingPolicy.Fit"/>). Its choice and propensity are in <see cref="RoutingDecision.ShadowArmIndex"/>,
+    /// the decision log (<see cref="LoggedDecision.ShadowArmIndex"/>) and the <c>metallm.shadow.decisions</c> counter
+    /// (tagged <c>metallm.shadow.agrees</c>);
+    /// a shadow that throws is logged and skipped, and the request is served as without it. It must have the router's
+    /// arm count and feature dimension. <see langword="null"/> (the default) runs none. Not bound from configuration.
+    /// </summary>
+    public IRoutingPolicy? ShadowPolicy { get; set; }
+
     /// <summary>Gets the options of the policy <see cref="Policy"/> names.</summary>
     public LinearPolicyOptions SelectedPolicyOptions => Policy switch
     {

@@ -24,6 +24,9 @@ internal sealed class PendingDecision
     /// <summary>Gets the probability with which the policy chose <see cref="ChosenArm"/>, among the eligible arms.</summary>
     public double Propensity { get; init; } = 1;
 
+    /// <summary>Gets what the shadow policy chose, if one ran.</summary>
+    public PolicyDecision? Shadow { get; init; }
+
     /// <summary>Gets λ at decision time.</summary>
     public double CostWeight { get; init; }
 

@@ -30,6 +30,15 @@ public sealed class RoutingDecision
     /// <summary>Gets the probability with which the policy chose this arm, for off-policy evaluation.</summary>
     public double Propensity { get; }
 
+    /// <summary>
+    /// Gets the arm the shadow policy (<see cref="MetaLlmRouterOptions.ShadowPolicy"/>) would have chosen, never
+    /// served; <see langword="null"/> without a shadow, or when it failed.
+    /// </summary>
+    public int? ShadowArmIndex { get; init; }
+
+    /// <summary>Gets the probability with which the shadow policy chose <see cref="ShadowArmIndex"/>.</summary>
+    public double? ShadowPropensity { get; init; }
+
     /// <summary>Gets λ, the cost weight the decision was made with.</summary>
     public double CostWeight { get; }
 

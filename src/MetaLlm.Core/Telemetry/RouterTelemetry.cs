@@ -46,6 +46,9 @@ internal sealed class RouterTelemetry
     private static readonly Counter<long> BreakerStateChanges = Meter.CreateCounter<long>(
         Metrics.BreakerStateChanges, "{change}", "Changes of an arm's circuit breaker, by arm and new state (closed, open, half_open).");
 
+    private static readonly Counter<long> ShadowDecisions = Meter.CreateCounter<long>(
+        Metrics.ShadowDecisions, "{decision}", "Decisions the shadow policy made beside the serving one, by whether it chose the same arm (metallm.shadow.agrees).");
+
     private readonly ArmTelemetry[] _arms;
     private readonly KeyValuePair<string, object?> _policyTag;
     private readonly TimeProvider _time;
@@ -87,6 +90,15 @@ internal sealed class RouterTelemetry
                 .SetTag(Attributes.Propensity, selection.Propensity)
                 .SetTag(Attributes.CostWeight, selection.CostWeight)
                 .SetTag(Attributes.EligibleArms, eligible);
+        }
+    }
+
+    /// <summary>Counts a decision of the shadow policy, by whether it agrees with the serving one.</summary>
+    public static void ShadowDecided(in ArmSelection selection)
+    {
+        if (selection.Shadow is { } shadow && ShadowDecisions.Enabled)
+        {
+            ShadowDecisions.Add(1, new KeyValuePair<string, object?>(Attributes.ShadowAgrees, shadow.Arm == selection.ArmIndex));
         }
     }
 

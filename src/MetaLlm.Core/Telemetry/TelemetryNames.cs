@@ -50,6 +50,7 @@ internal static class TelemetryNames
         public const string CostUsd = MetaLlmPropertyNames.CostUsd;
         public const string ErrorKind = "metallm.error.kind";
         public const string BreakerState = "metallm.breaker.state";
+        public const string ShadowAgrees = "metallm.shadow.agrees";
     }
 
     public static class Metrics
@@ -61,5 +62,6 @@ internal static class TelemetryNames
         public const string Reward = "metallm.reward";
         public const string DecisionDuration = "metallm.decision.duration";
         public const string BreakerStateChanges = "metallm.breaker.state_changes";
+        public const string ShadowDecisions = "metallm.shadow.decisions";
     }
 }
