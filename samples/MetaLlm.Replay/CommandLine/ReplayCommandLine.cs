@@ -41,6 +41,10 @@ internal static class ReplayCommandLine
           --dimension N         hashing featurizer dimension, bias included (default 128)
           --word-weight X       hashing featurizer's weight on words vs character trigrams (default 0.5)
           --output-tokens N     answer length assumed when a file records none (default 200)
+          --validate SCHEME     cross-validate on the training file alone (never reads --test):
+                                leave-cluster-out (one fold per cluster_id) or kfold[:K] (default K 5);
+                                each fold warm-starts on the others and replays its own queries
+          --fold-seed N         seed of kfold's random split (default 0)
           --parallelism N       replays run at once (default: processor count)
           --help                show this text
         """;
@@ -84,6 +88,28 @@ internal static class ReplayCommandLine
             }
         }
 
+        ValidationScheme? validation = null;
+        if (values.TryGetValue("--validate", out string? scheme))
+        {
+            // A validation run splits the training file; the test split must stay unseen, and per-query options have no meaning.
+            foreach (string option in (string[])["--test", "--queries", "--plot"])
+            {
+                if (values.ContainsKey(option))
+                {
+                    throw new ArgumentException(option == "--test"
+                        ? "--validate never reads a test file: it splits the training file (--train, default the bundled train split). Drop --test."
+                        : $"{option} does not apply to --validate.");
+                }
+            }
+
+            validation = ValidationScheme.Parse(scheme, Integer(values, "--fold-seed", 0, 0));
+        }
+
+        if (values.ContainsKey("--fold-seed") && validation?.Kind != ValidationKind.KFold)
+        {
+            throw new ArgumentException("--fold-seed seeds the random split of --validate kfold; it does not apply without it.");
+        }
+
         bool bundled = !values.ContainsKey("--test");
         var tuning = new ReplayTuning
         {
@@ -118,6 +144,7 @@ internal static class ReplayCommandLine
             EmbeddingCachePath = values.TryGetValue("--embedding-cache", out string? cache)
                 ? (string.Equals(cache, "none", StringComparison.OrdinalIgnoreCase) ? null : cache)
                 : DefaultEmbeddingCachePath(),
+            Validation = validation,
             ReportPath = values.GetValueOrDefault("--report"),
             PlotPath = values.GetValueOrDefault("--plot"),
         };
@@ -127,7 +154,7 @@ internal static class ReplayCommandLine
     [
         "--train", "--test", "--prices", "--format", "--policies", "--settings", "--lambdas", "--seeds", "--queries", "--report", "--plot",
         "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--cold-regularization", "--cold-exploration", "--dimension", "--word-weight", "--output-tokens", "--parallelism",
-        "--featurizer", "--embedding-cache", "--embedding-tokens",
+        "--featurizer", "--embedding-cache", "--embedding-tokens", "--validate", "--fold-seed",
     ];
 
     /// <summary>The embedding cache's default file: in the user's cache folder ($XDG_CACHE_HOME or ~/.cache; LocalApplicationData on Windows).</summary>
