@@ -45,6 +45,19 @@ catch (Exception ex) when (ex is ReplayDataException or ArgumentException)
 
 using var disposeExperiment = (IDisposable?)experiment ?? validation;
 var progressColumns = new ProgressColumn[] { new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn() };
+if (request.WriteShippedEmbeddingsPath is { } shippedOut)
+{
+    // Makes the file of shipped vectors (Data/replay-embeddings-minilm.bin) from exact embeddings; nothing is replayed.
+    int written = 0;
+    await AnsiConsole.Progress().Columns(progressColumns).StartAsync(async context =>
+    {
+        var embedding = context.AddTask($"Embedding {experiment!.TextsToEmbed} prompts exactly (all-MiniLM-L6-v2, cached)", maxValue: experiment.TextsToEmbed);
+        written = await experiment.WriteShippedEmbeddingsAsync(shippedOut, (done, _) => embedding.Value = done).ConfigureAwait(false);
+    }).ConfigureAwait(false);
+    AnsiConsole.MarkupLine(Markup.Escape($"Shipped embeddings: {written} vectors written to {Path.GetFullPath(shippedOut)} ({new FileInfo(shippedOut).Length:N0} bytes)."));
+    return 0;
+}
+
 if ((experiment?.TextsToEmbed ?? validation!.TextsToEmbed) is > 0 and int texts)
 {
     ReplayFeatures features = null!;
@@ -68,9 +81,15 @@ if ((experiment?.TextsToEmbed ?? validation!.TextsToEmbed) is > 0 and int texts)
         AnsiConsole.MarkupLine("[yellow]warning:[/] " + Markup.Escape($"the embedding cache could not be saved ({saveProblem}); this run keeps its embeddings in memory only."));
     }
 
+    if (features.ShippedProblem is { } shippedProblem)
+    {
+        AnsiConsole.MarkupLine("[yellow]warning:[/] " + Markup.Escape($"the shipped embeddings were not used ({shippedProblem}); their prompts were embedded by the model."));
+    }
+
+    string shippedPart = features.Shipped > 0 ? $"{features.Shipped} taken from the shipped vectors {features.ShippedPath}, " : string.Empty;
     AnsiConsole.MarkupLine(Markup.Escape(cache.Path is null
-        ? $"Embeddings: {features.Embedded} prompts embedded, kept in memory only (--embedding-cache PATH keeps them for the next run)."
-        : $"Embeddings: {features.Embedded} of {features.DistinctTexts} prompts embedded now, {features.DistinctTexts - features.Embedded} read from {cache.Path}."));
+        ? $"Embeddings: {shippedPart}{features.Embedded} prompts embedded, kept in memory only (--embedding-cache PATH keeps them for the next run)."
+        : $"Embeddings: {shippedPart}{features.Embedded} of {features.DistinctTexts} prompts embedded now, {features.DistinctTexts - features.Embedded - features.Shipped} read from {cache.Path}."));
 }
 
 ReplayReport? report = null;

@@ -147,8 +147,13 @@ internal sealed class ReplayExperiment : IDisposable
     /// <param name="cancellationToken">Cancels the embedding.</param>
     public async Task<ReplayFeatures> PrepareFeaturesAsync(Action<int, int>? embeddingProgress = null, CancellationToken cancellationToken = default)
     {
-        return Features ??= await ReplayFeatures.PrepareAsync(_request.Tuning, AllRequests(), _request.EmbeddingCachePath, embeddingProgress, cancellationToken).ConfigureAwait(false);
+        return Features ??= await ReplayFeatures.PrepareAsync(_request.Tuning, AllRequests(), _request.EmbeddingCachePath, _request.ShippedEmbeddingsPath, embeddingProgress, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Embeds every test and training prompt exactly and writes them to <paramref name="path"/> as shipped embeddings.</summary>
+    /// <returns>The number of vectors written.</returns>
+    public Task<int> WriteShippedEmbeddingsAsync(string path, Action<int, int>? embeddingProgress = null, CancellationToken cancellationToken = default) =>
+        ReplayFeatures.WriteShippedAsync(_request.Tuning, AllRequests(), _request.EmbeddingCachePath, path, embeddingProgress, cancellationToken);
 
     /// <summary>Replays everything, reporting each finished replay through <paramref name="progress"/>.</summary>
     public async Task<ReplayReport> RunAsync(Action<ReplayRunResult>? progress = null, CancellationToken cancellationToken = default)

@@ -47,6 +47,15 @@ internal sealed record ReplayRequest
     /// </summary>
     public ValidationScheme? Validation { get; init; }
 
+    /// <summary>
+    /// Gets the file of MiniLM vectors shipped for the bundled dataset (<see cref="ShippedEmbeddings"/>) that is read
+    /// before embedding, or <see langword="null"/> to embed every prompt with the model.
+    /// </summary>
+    public string? ShippedEmbeddingsPath { get; init; }
+
+    /// <summary>Gets the file to write the exact embeddings of every prompt to, as shipped embeddings, instead of replaying; or <see langword="null"/>.</summary>
+    public string? WriteShippedEmbeddingsPath { get; init; }
+
     public string? ReportPath { get; init; }
 
     public string? PlotPath { get; init; }

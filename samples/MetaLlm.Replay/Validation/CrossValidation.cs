@@ -75,7 +75,7 @@ internal sealed class CrossValidation : IDisposable
     {
         if (Features is null)
         {
-            Features = await ReplayFeatures.PrepareAsync(_request.Tuning, Requests(), _request.EmbeddingCachePath, embeddingProgress, cancellationToken).ConfigureAwait(false);
+            Features = await ReplayFeatures.PrepareAsync(_request.Tuning, Requests(), _request.EmbeddingCachePath, _request.ShippedEmbeddingsPath, embeddingProgress, cancellationToken).ConfigureAwait(false);
             foreach (var experiment in _experiments)
             {
                 experiment.UseSharedFeatures(Features);

@@ -127,6 +127,28 @@ public sealed class ReplayCommandLineTests
     }
 
     [Fact]
+    public void Minilm_reads_the_shipped_embeddings_beside_the_bundled_data_unless_told_otherwise()
+    {
+        ReplayCommandLine.Parse([], "/data")!.ShippedEmbeddingsPath.Should().Be(Path.Combine("/data", "replay-embeddings-minilm.bin"));
+        ReplayCommandLine.Parse(["--shipped-embeddings", "none"], "/data")!.ShippedEmbeddingsPath.Should().BeNull();
+        ReplayCommandLine.Parse(["--shipped-embeddings", "v.bin"], "/data")!.ShippedEmbeddingsPath.Should().Be("v.bin");
+        ReplayCommandLine.Parse(["--featurizer", "hashing"], "/data")!.ShippedEmbeddingsPath.Should().BeNull();
+        ReplayCommandLine.Parse(["--write-shipped-embeddings", "out.bin"], "/data")!.WriteShippedEmbeddingsPath.Should().Be("out.bin");
+        ReplayCommandLine.Parse([], "/data")!.WriteShippedEmbeddingsPath.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(new[] { "--featurizer", "hashing", "--shipped-embeddings", "v.bin" }, "--shipped-embeddings does not apply to the hashing featurizer")]
+    [InlineData(new[] { "--featurizer", "hashing", "--write-shipped-embeddings", "v.bin" }, "--write-shipped-embeddings does not apply to the hashing featurizer")]
+    [InlineData(new[] { "--validate", "kfold", "--write-shipped-embeddings", "v.bin" }, "--write-shipped-embeddings does not apply to --validate")]
+    public void Bad_shipped_embedding_arguments_are_explained(string[] args, string message)
+    {
+        var act = () => ReplayCommandLine.Parse(args, "/data");
+
+        act.Should().Throw<ArgumentException>().Which.Message.Should().Contain(message);
+    }
+
+    [Fact]
     public void Help_returns_no_request()
     {
         ReplayCommandLine.Parse(["--help"], "/data").Should().BeNull();
