@@ -42,9 +42,18 @@ internal static class ReplayCommandLine
                                 (default: metallm/replay-embeddings.bin in the user's cache folder;
                                 none: keep them in memory only)
           --embedding-tokens N  tokens of each prompt minilm reads (default 256, at most 512)
+          --shipped-embeddings PATH  minilm vectors of the bundled prompts shipped with the tool, used
+                                (after a check against the model) instead of embedding them
+                                (default: Data/replay-embeddings-minilm.bin; none: embed every prompt)
+          --write-shipped-embeddings PATH  embed every prompt of the run exactly and write them
+                                in that file's format, instead of replaying
           --dimension N         hashing featurizer dimension, bias included (default 128)
           --word-weight X       hashing featurizer's weight on words vs character trigrams (default 0.5)
           --output-tokens N     answer length assumed when a file records none (default 200)
+          --validate SCHEME     cross-validate on the training file alone (never reads --test):
+                                leave-cluster-out (one fold per cluster_id) or kfold[:K] (default K 5);
+                                each fold warm-starts on the others and replays its own queries
+          --fold-seed N         seed of kfold's random split (default 0)
           --parallelism N       replays run at once (default: processor count)
           --help                show this text
         """;
@@ -80,12 +89,34 @@ internal static class ReplayCommandLine
 
         // Settings of the featurizer not in use would be ignored silently; say so instead.
         bool hashing = featurizer == ReplayFeaturizerKind.Hashing;
-        foreach (string option in hashing ? (string[])["--embedding-tokens", "--embedding-cache"] : ["--dimension", "--word-weight"])
+        foreach (string option in hashing ? (string[])["--embedding-tokens", "--embedding-cache", "--shipped-embeddings", "--write-shipped-embeddings"] : ["--dimension", "--word-weight"])
         {
             if (values.ContainsKey(option))
             {
                 throw new ArgumentException($"{option} does not apply to the {(hashing ? "hashing" : "minilm")} featurizer; use --featurizer {(hashing ? "minilm" : "hashing")} with it.");
             }
+        }
+
+        ValidationScheme? validation = null;
+        if (values.TryGetValue("--validate", out string? scheme))
+        {
+            // A validation run splits the training file; the test split must stay unseen, and per-query options have no meaning.
+            foreach (string option in (string[])["--test", "--queries", "--plot", "--write-shipped-embeddings"])
+            {
+                if (values.ContainsKey(option))
+                {
+                    throw new ArgumentException(option == "--test"
+                        ? "--validate never reads a test file: it splits the training file (--train, default the bundled train split). Drop --test."
+                        : $"{option} does not apply to --validate.");
+                }
+            }
+
+            validation = ValidationScheme.Parse(scheme, Integer(values, "--fold-seed", 0, 0));
+        }
+
+        if (values.ContainsKey("--fold-seed") && validation?.Kind != ValidationKind.KFold)
+        {
+            throw new ArgumentException("--fold-seed seeds the random split of --validate kfold; it does not apply without it.");
         }
 
         bool bundled = !values.ContainsKey("--test");
@@ -124,6 +155,12 @@ internal static class ReplayCommandLine
             EmbeddingCachePath = values.TryGetValue("--embedding-cache", out string? cache)
                 ? (string.Equals(cache, "none", StringComparison.OrdinalIgnoreCase) ? null : cache)
                 : DefaultEmbeddingCachePath(),
+            Validation = validation,
+            ShippedEmbeddingsPath = hashing ? null
+                : values.TryGetValue("--shipped-embeddings", out string? shipped)
+                    ? (string.Equals(shipped, "none", StringComparison.OrdinalIgnoreCase) ? null : shipped)
+                    : Path.Combine(dataDirectory, ShippedEmbeddings.FileName),
+            WriteShippedEmbeddingsPath = values.GetValueOrDefault("--write-shipped-embeddings"),
             ReportPath = values.GetValueOrDefault("--report"),
             PlotPath = values.GetValueOrDefault("--plot"),
         };
@@ -133,7 +170,7 @@ internal static class ReplayCommandLine
     [
         "--train", "--test", "--prices", "--format", "--policies", "--settings", "--lambdas", "--seeds", "--queries", "--report", "--plot",
         "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--penalty-selection", "--cold-regularization", "--cold-exploration", "--dimension", "--projection", "--word-weight", "--output-tokens", "--parallelism",
-        "--featurizer", "--embedding-cache", "--embedding-tokens",
+        "--featurizer", "--embedding-cache", "--embedding-tokens", "--validate", "--fold-seed", "--shipped-embeddings", "--write-shipped-embeddings",
     ];
 
     /// <summary>The embedding cache's default file: in the user's cache folder ($XDG_CACHE_HOME or ~/.cache; LocalApplicationData on Windows).</summary>

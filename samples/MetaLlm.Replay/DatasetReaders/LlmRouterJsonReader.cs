@@ -5,8 +5,8 @@ using Microsoft.Extensions.AI;
 namespace MetaLlm.Replay.DatasetReaders;
 
 /// <summary>
-/// Reads LLMRouter's JSON: an array of <c>{"question": "…", "scores": {model: score}}</c>. Costs come from a price
-/// file, so the file itself carries no cost or tokens.
+/// Reads LLMRouter's JSON: an array of <c>{"question": "…", "scores": {model: score}}</c>, with an optional integer
+/// <c>cluster_id</c>. Costs come from a price file, so the file itself carries no cost or tokens.
 /// </summary>
 internal static class LlmRouterJsonReader
 {
@@ -28,14 +28,14 @@ internal static class LlmRouterJsonReader
             {
                 int line = lines.LineAt(reader.TokenStartIndex);
                 using var document = JsonDocument.ParseValue(ref reader);
-                var (messages, byModel) = ReadEntry(path, line, document.RootElement);
+                var (messages, byModel, cluster) = ReadEntry(path, line, document.RootElement);
                 arms ??= [.. byModel.Keys];
                 if (byModel.Count != arms.Length || arms.Any(a => !byModel.ContainsKey(a)))
                 {
                     throw new ReplayDataException(path, line, $"the models ({string.Join(", ", byModel.Keys)}) differ from those of the first entry ({string.Join(", ", arms)}); every entry must score the same models.");
                 }
 
-                queries.Add(new ReplayQuery((queries.Count + 1).ToString(CultureInfo.InvariantCulture), line, messages, [.. arms.Select(a => new RecordedOutcome(byModel[a]))]));
+                queries.Add(new ReplayQuery((queries.Count + 1).ToString(CultureInfo.InvariantCulture), line, messages, [.. arms.Select(a => new RecordedOutcome(byModel[a]))], cluster));
             }
         }
         catch (JsonException ex)
@@ -51,7 +51,7 @@ internal static class LlmRouterJsonReader
         return new ReplayDataset(Path.GetFileNameWithoutExtension(path), path, arms, queries);
     }
 
-    private static (List<ChatMessage> Messages, Dictionary<string, double> Scores) ReadEntry(string path, int line, JsonElement entry)
+    private static (List<ChatMessage> Messages, Dictionary<string, double> Scores, int? Cluster) ReadEntry(string path, int line, JsonElement entry)
     {
         if (entry.ValueKind != JsonValueKind.Object)
         {
@@ -84,7 +84,19 @@ internal static class LlmRouterJsonReader
             throw new ReplayDataException(path, line, "\"scores\" is empty.");
         }
 
-        return ([new ChatMessage(ChatRole.User, question.GetString())], byModel);
+        // dcrouter's train split groups its questions into clusters; leave-cluster-out validation uses them.
+        int? cluster = null;
+        if (entry.TryGetProperty("cluster_id", out var clusterElement) && clusterElement.ValueKind != JsonValueKind.Null)
+        {
+            if (clusterElement.ValueKind != JsonValueKind.Number || !clusterElement.TryGetInt32(out int id))
+            {
+                throw new ReplayDataException(path, line, $"\"cluster_id\" is {clusterElement.GetRawText()}; it must be an integer.");
+            }
+
+            cluster = id;
+        }
+
+        return ([new ChatMessage(ChatRole.User, question.GetString())], byModel, cluster);
     }
 
     // Turns byte offsets, which only grow while reading, into 1-based line numbers without rescanning.

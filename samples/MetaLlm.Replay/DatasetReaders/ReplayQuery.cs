@@ -8,12 +8,13 @@ internal sealed class ReplayQuery
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key under which a request carries its query to the replayed arms.</summary>
     public const string OptionsKey = "replay.query"; // not "metallm.*": the router keeps its own keys from the arms
 
-    public ReplayQuery(string id, int line, IReadOnlyList<ChatMessage> messages, RecordedOutcome[] outcomes)
+    public ReplayQuery(string id, int line, IReadOnlyList<ChatMessage> messages, RecordedOutcome[] outcomes, int? clusterId = null)
     {
         Id = id;
         Line = line;
         Messages = messages;
         Outcomes = outcomes;
+        ClusterId = clusterId;
         Options = new ChatOptions { AdditionalProperties = new() { [OptionsKey] = this } };
     }
 
@@ -22,6 +23,9 @@ internal sealed class ReplayQuery
 
     /// <summary>Gets the line (or CSV row) where the query starts in its file, 1-based.</summary>
     public int Line { get; }
+
+    /// <summary>Gets the dataset's cluster of this query (LLMRouter JSON's <c>cluster_id</c>), or <see langword="null"/> when the file has none.</summary>
+    public int? ClusterId { get; }
 
     /// <summary>Gets the request. The same list instance is used for every replay so features can be cached by reference.</summary>
     public IReadOnlyList<ChatMessage> Messages { get; }

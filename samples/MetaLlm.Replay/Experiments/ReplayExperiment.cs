@@ -12,6 +12,9 @@ internal sealed class ReplayExperiment : IDisposable
 {
     private readonly ReplayRequest _request;
 
+    // False when the features belong to the caller (cross-validation shares one set across its folds).
+    private bool _ownsFeatures = true;
+
     private ReplayExperiment(ReplayRequest request, ReplayDataset test, ReplayDataset? train, IReadOnlyList<ReplayQuery> queries, ReplayCostModel costs, IReadOnlyList<ReplaySetting> settings)
     {
         _request = request;
@@ -39,6 +42,40 @@ internal sealed class ReplayExperiment : IDisposable
     /// <summary>Reads and checks every input; throws <see cref="ReplayDataException"/> or <see cref="ArgumentException"/> on bad input.</summary>
     public static ReplayExperiment Load(ReplayRequest request)
     {
+        CheckOptions(request);
+        var test = DatasetReader.Read(request.TestPath, request.Format);
+        var train = request.TrainPath is null ? null : DatasetReader.Read(request.TrainPath, request.Format);
+        var prices = request.PricesPath is null ? null : PriceTableReader.Read(request.PricesPath);
+        return Create(request, test, train, prices);
+    }
+
+    /// <summary>
+    /// Builds the experiment of one fold of a cross-validation: <paramref name="test"/> is the held-out part of a
+    /// training file, <paramref name="train"/> the rest, both already read; the folds share <paramref name="features"/>,
+    /// which this experiment does not dispose.
+    /// </summary>
+    /// <remarks>This sets the queries' <see cref="ReplayQuery.Usage"/>, a function of the query, the prices and the assumed answer length only, so folds sharing queries agree on it.</remarks>
+    public static ReplayExperiment ForFold(ReplayRequest request, ReplayDataset test, ReplayDataset train, IReadOnlyDictionary<string, ModelPricing>? prices)
+    {
+        CheckOptions(request);
+        return Create(request, test, train, prices);
+    }
+
+    /// <summary>Makes this experiment route on <paramref name="features"/>, prepared by the caller for (at least) its queries, instead of preparing its own; it will not dispose them.</summary>
+    public void UseSharedFeatures(ReplayFeatures features)
+    {
+        if (Features is not null)
+        {
+            throw new InvalidOperationException("The features are already prepared.");
+        }
+
+        Features = features;
+        _ownsFeatures = false;
+    }
+
+    /// <summary>Checks the options that need no file; throws <see cref="ArgumentException"/> on bad ones.</summary>
+    public static void CheckOptions(ReplayRequest request)
+    {
         if (request.Seeds < 1)
         {
             throw new ArgumentException($"--seeds must be at least 1, but was {request.Seeds}.");
@@ -56,8 +93,10 @@ internal sealed class ReplayExperiment : IDisposable
 
         // Bad featurizer settings are reported before any file is read, not halfway through the replays.
         ReplayFeatures.Validate(request.Tuning, request.EmbeddingCachePath);
-        var test = DatasetReader.Read(request.TestPath, request.Format);
-        var train = request.TrainPath is null ? null : DatasetReader.Read(request.TrainPath, request.Format);
+    }
+
+    private static ReplayExperiment Create(ReplayRequest request, ReplayDataset test, ReplayDataset? train, IReadOnlyDictionary<string, ModelPricing>? prices)
+    {
         if (train is not null && !train.Arms.Order(StringComparer.Ordinal).SequenceEqual(test.Arms.Order(StringComparer.Ordinal), StringComparer.Ordinal))
         {
             var onlyTest = test.Arms.Except(train.Arms).ToList();
@@ -73,7 +112,6 @@ internal sealed class ReplayExperiment : IDisposable
             train = Reorder(train, test.Arms);
         }
 
-        var prices = request.PricesPath is null ? null : PriceTableReader.Read(request.PricesPath);
         var costs = ReplayCostModel.Apply(test.Arms, test, train, prices, request.PricesPath, request.Tuning.AssumedOutputTokens);
 
         var settings = request.Settings ?? (train is null ? [ReplaySetting.Online] : [ReplaySetting.Offline, ReplaySetting.Online, ReplaySetting.OnlineWarm]);
@@ -109,8 +147,13 @@ internal sealed class ReplayExperiment : IDisposable
     /// <param name="cancellationToken">Cancels the embedding.</param>
     public async Task<ReplayFeatures> PrepareFeaturesAsync(Action<int, int>? embeddingProgress = null, CancellationToken cancellationToken = default)
     {
-        return Features ??= await ReplayFeatures.PrepareAsync(_request.Tuning, AllRequests(), _request.EmbeddingCachePath, embeddingProgress, cancellationToken).ConfigureAwait(false);
+        return Features ??= await ReplayFeatures.PrepareAsync(_request.Tuning, AllRequests(), _request.EmbeddingCachePath, _request.ShippedEmbeddingsPath, embeddingProgress, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Embeds every test and training prompt exactly and writes them to <paramref name="path"/> as shipped embeddings.</summary>
+    /// <returns>The number of vectors written.</returns>
+    public Task<int> WriteShippedEmbeddingsAsync(string path, Action<int, int>? embeddingProgress = null, CancellationToken cancellationToken = default) =>
+        ReplayFeatures.WriteShippedAsync(_request.Tuning, AllRequests(), _request.EmbeddingCachePath, path, embeddingProgress, cancellationToken);
 
     /// <summary>Replays everything, reporting each finished replay through <paramref name="progress"/>.</summary>
     public async Task<ReplayReport> RunAsync(Action<ReplayRunResult>? progress = null, CancellationToken cancellationToken = default)
@@ -141,7 +184,7 @@ internal sealed class ReplayExperiment : IDisposable
                 results[i] = await runner.RunAsync(job.Policy, job.Setting, job.Lambda, job.Seeds, progress, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
 
-        var report = BuildReport([.. results.SelectMany(r => r)], featurizer);
+        var report = BuildReport(_request.DatasetName ?? Test.Name, Test.Arms, Queries, Costs, [.. results.SelectMany(r => r)], featurizer, _request.Tuning, Train is null ? null : _request.TrainDatasetName ?? Train.Name, Train?.Queries.Count ?? 0);
         report.WarmStart = runner.WarmStart is { } warmStart ? WarmStartSummary.From(warmStart, runner.Arms) : null;
         report.ElapsedSeconds = Math.Round((clock.Elapsed + features.Elapsed).TotalSeconds, 2);
         report.FeaturizingSeconds = Math.Round(features.Elapsed.TotalSeconds, 2);
@@ -149,7 +192,13 @@ internal sealed class ReplayExperiment : IDisposable
     }
 
     /// <summary>Releases the embedding model, if one was loaded.</summary>
-    public void Dispose() => Features?.Dispose();
+    public void Dispose()
+    {
+        if (_ownsFeatures)
+        {
+            Features?.Dispose();
+        }
+    }
 
     /// <summary>Every distinct message list the replays route or train on.</summary>
     private IReadOnlyCollection<IReadOnlyList<ChatMessage>> AllRequests() =>
@@ -162,10 +211,22 @@ internal sealed class ReplayExperiment : IDisposable
             from lambda in _request.Lambdas
             select (policy, setting, lambda)];
 
-    private ReplayReport BuildReport(ReplayRunResult[] results, IRequestFeaturizer featurizer)
+    /// <summary>
+    /// Builds the report of replays on <paramref name="queries"/>: averages the runs of each policy × setting × λ over
+    /// their seeds and compares them with the baselines. Cross-validation uses it for its pooled out-of-fold report.
+    /// </summary>
+    internal static ReplayReport BuildReport(
+        string dataset,
+        IReadOnlyList<string> arms,
+        IReadOnlyList<ReplayQuery> queries,
+        ReplayCostModel costs,
+        IReadOnlyList<ReplayRunResult> results,
+        IRequestFeaturizer featurizer,
+        ReplayTuning tuning,
+        string? trainDataset,
+        int trainQueries)
     {
-        var arms = Test.Arms;
-        var baselines = Baselines.Compute(Queries, Costs);
+        var baselines = Baselines.Compute(queries, costs);
         var points = results
             .GroupBy(r => (r.Policy, r.Setting, r.Lambda))
             .Select(g => Aggregate(g.Key.Policy, g.Key.Setting, g.Key.Lambda, [.. g], arms))
@@ -177,23 +238,23 @@ internal sealed class ReplayExperiment : IDisposable
 
         return new ReplayReport
         {
-            Dataset = _request.DatasetName ?? Test.Name,
-            Queries = Queries.Count,
+            Dataset = dataset,
+            Queries = queries.Count,
             Arms = arms,
             Singles = singles,
             Oracle = new BaselineResult(baselines.Oracle.Accuracy, baselines.Oracle.Cost),
             Points = points,
             Aiq = new AiqResult(baselines.Aiq(routerPoints), baselines.Aiq([]), baselines.Aiq([baselines.Oracle])),
             Featurizer = featurizer.Name,
-            TrainDataset = Train is null ? null : _request.TrainDatasetName ?? Train.Name,
-            TrainQueries = Train?.Queries.Count ?? 0,
+            TrainDataset = trainDataset,
+            TrainQueries = trainQueries,
             Random = new BaselineResult(baselines.Random.Accuracy, baselines.Random.Cost),
-            CostEstimate = Costs.Description,
-            CostReferenceUsd = Costs.CostReferenceUsd,
-            LambdaUnits = Costs.CostReferenceUsd is { } reference
+            CostEstimate = costs.Description,
+            CostReferenceUsd = costs.CostReferenceUsd,
+            LambdaUnits = costs.CostReferenceUsd is { } reference
                 ? string.Create(CultureInfo.InvariantCulture, $"MetaLlmRouterOptions.CostWeight with CostReferenceUsd = {reference}: reward = score − λ·cost/{reference}$")
                 : "MetaLlmRouterOptions.CostWeight with the default normalisation: reward = score − λ·cost/(what the dearest arm would charge for the same tokens); unitless",
-            Tuning = _request.Tuning.ToResult(featurizer.Dimension),
+            Tuning = tuning.ToResult(featurizer.Dimension),
             AiqByPolicy = [.. points
                 .GroupBy(p => (p.Policy, p.Setting))
                 .Select(g => new PolicyAiqResult(g.Key.Policy, g.Key.Setting, baselines.Aiq(g.Select(p => new CostAccuracyPoint(p.CostPerQuery, p.Accuracy)))))],
@@ -241,7 +302,7 @@ internal sealed class ReplayExperiment : IDisposable
         }
 
         var map = arms.Select(a => train.Arms.ToList().IndexOf(a)).ToArray();
-        var queries = train.Queries.Select(q => new ReplayQuery(q.Id, q.Line, q.Messages, [.. map.Select(i => q.Outcomes[i])])).ToList();
+        var queries = train.Queries.Select(q => new ReplayQuery(q.Id, q.Line, q.Messages, [.. map.Select(i => q.Outcomes[i])], q.ClusterId)).ToList();
         return new ReplayDataset(train.Name, train.Path, arms, queries);
     }
 }

@@ -13,10 +13,19 @@ internal sealed class ReplayFeatures : IDisposable
     /// <summary>How many new embeddings are kept in memory only before the cache file is saved.</summary>
     private const int SaveEvery = 1024;
 
-    private readonly IDisposable? _generator;
+    /// <summary>The cosine below which a re-embedded prompt shows the shipped vectors are stale (int8 quantisation keeps it above 0.9999).</summary>
+    internal const double ShippedAgreement = 0.999;
 
-    private ReplayFeatures(PrecomputedFeaturizer featurizer, IDisposable? generator, EmbeddingCacheFile? cache, int distinctTexts, string? saveProblem, TimeSpan elapsed)
+    /// <summary>How many prompts found in the shipped file are re-embedded to check it against the model.</summary>
+    private const int ShippedProbes = 4;
+
+    private readonly IDisposable? _generator;
+    private readonly ShippedEmbeddingGenerator? _shipped;
+
+    private ReplayFeatures(PrecomputedFeaturizer featurizer, IDisposable? generator, EmbeddingCacheFile? cache, int distinctTexts, string? saveProblem, TimeSpan elapsed, ShippedEmbeddingGenerator? shipped = null, string? shippedProblem = null)
     {
+        _shipped = shipped;
+        ShippedProblem = shippedProblem;
         Featurizer = featurizer;
         _generator = generator;
         Cache = cache;
@@ -37,6 +46,15 @@ internal sealed class ReplayFeatures : IDisposable
     /// <summary>Gets the number of routing texts the model embedded in this run (the rest came from the cache).</summary>
     public int Embedded => Cache?.Added ?? 0;
 
+    /// <summary>Gets the number of distinct routing texts whose vectors came from the shipped file (neither embedded nor cached).</summary>
+    public int Shipped => _shipped?.Served ?? 0;
+
+    /// <summary>Gets the shipped file in use, or <see langword="null"/> when none is.</summary>
+    public string? ShippedPath { get; private init; }
+
+    /// <summary>Gets why a shipped file that exists was not used (other settings, unreadable, or stale against the model), or <see langword="null"/>.</summary>
+    public string? ShippedProblem { get; }
+
     /// <summary>Gets why the cache file could not be saved (the run went on with the cache in memory), or <see langword="null"/>.</summary>
     public string? SaveProblem { get; }
 
@@ -51,12 +69,14 @@ internal sealed class ReplayFeatures : IDisposable
     /// <param name="tuning">Names the featurizer and its settings.</param>
     /// <param name="requests">Every request the replays will route.</param>
     /// <param name="embeddingCachePath">The file embeddings are read from and saved to, or <see langword="null"/> to keep them in memory only.</param>
+    /// <param name="shippedEmbeddingsPath">A file of <see cref="ShippedEmbeddings"/> to take vectors from before embedding, or <see langword="null"/> for none.</param>
     /// <param name="embeddingProgress">Called with (texts done, distinct texts) while embedding; not called for the hashing featurizer.</param>
     /// <param name="cancellationToken">Cancels the embedding.</param>
     public static async Task<ReplayFeatures> PrepareAsync(
         ReplayTuning tuning,
         IReadOnlyCollection<IReadOnlyList<ChatMessage>> requests,
         string? embeddingCachePath,
+        string? shippedEmbeddingsPath,
         Action<int, int>? embeddingProgress = null,
         CancellationToken cancellationToken = default)
     {
@@ -69,13 +89,29 @@ internal sealed class ReplayFeatures : IDisposable
         }
 
         var cacheFile = embeddingCachePath is null ? EmbeddingCacheFile.InMemory() : EmbeddingCacheFile.Open(embeddingCachePath);
-        var model = new MiniLmEmbeddingGenerator(CreateMiniLmOptions(tuning));
+        var options = CreateMiniLmOptions(tuning);
+        var model = new MiniLmEmbeddingGenerator(options);
         var generator = LocalEmbeddings.WithCache(model, cacheFile);
         try
         {
+            var texts = DistinctRoutingTexts(requests);
+
+            // Vectors shipped with the bundled dataset spare a first run from embedding it, once a few prompts re-embedded
+            // by the model agree with them. They are served in front of the cache, which keeps exact vectors only.
+            ShippedEmbeddingGenerator? shipped = null;
+            string? shippedProblem = null;
+            if (shippedEmbeddingsPath is not null && ShippedEmbeddings.TryOpen(shippedEmbeddingsPath, options, out shippedProblem) is { } file)
+            {
+                shippedProblem = await CheckShippedAsync(file, model, texts, cancellationToken).ConfigureAwait(false);
+                if (shippedProblem is null)
+                {
+                    shipped = new ShippedEmbeddingGenerator(generator, file);
+                    generator = shipped;
+                }
+            }
+
             // Embed each distinct routing text once, in chunks, before any replay: the router then finds every vector
             // in the cache, and the user sees how far the slow part is.
-            var texts = DistinctRoutingTexts(requests);
             int done = 0;
             string? saveProblem = null;
             embeddingProgress?.Invoke(0, texts.Count);
@@ -97,13 +133,78 @@ internal sealed class ReplayFeatures : IDisposable
             var featurizer = new PrecomputedFeaturizer(new EmbeddingFeaturizer(generator, MiniLmEmbeddingGenerator.Dimension));
             featurizer.Precompute(requests);
             TrySave(cacheFile, ref saveProblem);
-            return new ReplayFeatures(featurizer, generator, cacheFile, texts.Count, saveProblem, clock.Elapsed);
+            return new ReplayFeatures(featurizer, generator, cacheFile, texts.Count, saveProblem, clock.Elapsed, shipped, shippedProblem)
+            {
+                ShippedPath = shipped is null ? null : shippedEmbeddingsPath,
+            };
         }
         catch
         {
             generator.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Embeds every distinct routing text of <paramref name="requests"/> exactly (through the embedding cache, never the
+    /// shipped vectors) and writes them as a file of <see cref="ShippedEmbeddings"/> (<c>--write-shipped-embeddings</c>).
+    /// </summary>
+    /// <returns>The number of vectors written.</returns>
+    public static async Task<int> WriteShippedAsync(
+        ReplayTuning tuning,
+        IReadOnlyCollection<IReadOnlyList<ChatMessage>> requests,
+        string? embeddingCachePath,
+        string path,
+        Action<int, int>? embeddingProgress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var cacheFile = embeddingCachePath is null ? EmbeddingCacheFile.InMemory() : EmbeddingCacheFile.Open(embeddingCachePath);
+        var options = CreateMiniLmOptions(tuning);
+        using var generator = LocalEmbeddings.WithCache(new MiniLmEmbeddingGenerator(options), cacheFile);
+        var texts = DistinctRoutingTexts(requests);
+        var vectors = new List<(string, ReadOnlyMemory<float>)>(texts.Count);
+        string? saveProblem = null;
+        embeddingProgress?.Invoke(0, texts.Count);
+        foreach (var chunk in texts.Chunk(EmbeddingChunk))
+        {
+            var embeddings = await generator.GenerateAsync(chunk, cancellationToken: cancellationToken).ConfigureAwait(false);
+            vectors.AddRange(chunk.Zip(embeddings, (text, e) => (text, e.Vector)));
+            embeddingProgress?.Invoke(vectors.Count, texts.Count);
+            if (cacheFile.Unsaved >= SaveEvery)
+            {
+                TrySave(cacheFile, ref saveProblem);
+            }
+        }
+
+        TrySave(cacheFile, ref saveProblem);
+        ShippedEmbeddings.Write(path, options, vectors);
+        return vectors.Count;
+    }
+
+    // Re-embeds with the model itself (not through the cache) a few of the run's prompts that the shipped file holds and compares: a file
+    // whose vectors the model no longer makes is not used. Returns why, or null when they agree (or none is held).
+    private static async Task<string?> CheckShippedAsync(ShippedEmbeddings shipped, IEmbeddingGenerator<string, Embedding<float>> model, List<string> texts, CancellationToken cancellationToken)
+    {
+        var held = texts.Where(shipped.Contains).ToList();
+        if (held.Count == 0)
+        {
+            return null;
+        }
+
+        var probes = Enumerable.Range(0, Math.Min(ShippedProbes, held.Count)).Select(i => held[i * held.Count / Math.Min(ShippedProbes, held.Count)]).Distinct().ToList();
+        var exact = await model.GenerateAsync(probes, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var vector = new float[MiniLmEmbeddingGenerator.Dimension];
+        for (int i = 0; i < probes.Count; i++)
+        {
+            shipped.TryGet(probes[i], vector);
+            float cosine = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(vector, exact[i].Vector.Span);
+            if (!(cosine >= ShippedAgreement))
+            {
+                return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"its vectors disagree with the model's (cosine {cosine:0.0000} on a re-embedded prompt; at least {ShippedAgreement} expected), so they are stale");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Saves the cache file if it has one and something new; after a failure, stops trying and keeps the reason.</summary>

@@ -41,6 +41,21 @@ internal sealed record ReplayRequest
     /// <summary>Gets the file MiniLM embeddings are read from and saved to, or <see langword="null"/> to keep them in memory only.</summary>
     public string? EmbeddingCachePath { get; init; }
 
+    /// <summary>
+    /// Gets the cross-validation to run on the training file instead of replaying the test file, or
+    /// <see langword="null"/> for a plain replay. A validation run never reads <see cref="TestPath"/>.
+    /// </summary>
+    public ValidationScheme? Validation { get; init; }
+
+    /// <summary>
+    /// Gets the file of MiniLM vectors shipped for the bundled dataset (<see cref="ShippedEmbeddings"/>) that is read
+    /// before embedding, or <see langword="null"/> to embed every prompt with the model.
+    /// </summary>
+    public string? ShippedEmbeddingsPath { get; init; }
+
+    /// <summary>Gets the file to write the exact embeddings of every prompt to, as shipped embeddings, instead of replaying; or <see langword="null"/>.</summary>
+    public string? WriteShippedEmbeddingsPath { get; init; }
+
     public string? ReportPath { get; init; }
 
     public string? PlotPath { get; init; }

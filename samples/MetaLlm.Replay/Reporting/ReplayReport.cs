@@ -88,4 +88,12 @@ internal sealed class ReplayReport
 
     [JsonPropertyName("routerFrontier")]
     public required IReadOnlyList<BaselineResult> RouterFrontier { get; init; }
+
+    /// <summary>
+    /// Gets or sets the cross-validation results of a <c>--validate</c> run, whose report is otherwise the pooled
+    /// out-of-fold replay of the training file; absent from a plain replay's report.
+    /// </summary>
+    [JsonPropertyName("validation")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ValidationReport? Validation { get; set; }
 }

@@ -90,6 +90,66 @@ public sealed class ReplayCommandLineTests
     }
 
     [Fact]
+    public void Validate_splits_the_bundled_training_file_by_default()
+    {
+        var clusters = ReplayCommandLine.Parse(["--validate", "leave-cluster-out"], "/data")!;
+        var kfold = ReplayCommandLine.Parse(["--validate", "kfold", "--featurizer", "hashing"], "/data")!;
+        var seeded = ReplayCommandLine.Parse(["--validate", "kfold:3", "--fold-seed", "7", "--train", "mine.json"], "/data")!;
+        var plain = ReplayCommandLine.Parse([], "/data")!;
+
+        clusters.Validation.Should().Be(new ValidationScheme(ValidationKind.LeaveClusterOut));
+        clusters.TrainPath.Should().Be(Path.Combine("/data", "train.json"));
+        clusters.TrainDatasetName.Should().Be("dcrouter_train");
+        clusters.PricesPath.Should().Be(Path.Combine("/data", "llm_candidates.json"));
+        clusters.Validation!.Name.Should().Be("leave-cluster-out");
+        kfold.Validation.Should().Be(new ValidationScheme(ValidationKind.KFold, 5, 0));
+        seeded.Validation.Should().Be(new ValidationScheme(ValidationKind.KFold, 3, 7));
+        seeded.TrainPath.Should().Be("mine.json");
+        seeded.TrainDatasetName.Should().BeNull();
+        plain.Validation.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(new[] { "--validate", "loo" }, "Unknown --validate 'loo'; expected leave-cluster-out, kfold or kfold:K")]
+    [InlineData(new[] { "--validate", "kfold:1" }, "--validate kfold:1: K of kfold:K must be an integer of at least 2")]
+    [InlineData(new[] { "--validate", "kfold:x" }, "K of kfold:K must be an integer")]
+    [InlineData(new[] { "--validate" }, "--validate needs a value")]
+    [InlineData(new[] { "--validate", "kfold", "--test", "t.json" }, "--validate never reads a test file")]
+    [InlineData(new[] { "--validate", "kfold", "--queries", "5" }, "--queries does not apply to --validate")]
+    [InlineData(new[] { "--validate", "kfold", "--plot", "p.png" }, "--plot does not apply to --validate")]
+    [InlineData(new[] { "--fold-seed", "3" }, "--fold-seed seeds the random split of --validate kfold")]
+    [InlineData(new[] { "--validate", "leave-cluster-out", "--fold-seed", "3" }, "--fold-seed seeds the random split of --validate kfold")]
+    [InlineData(new[] { "--validate", "kfold", "--fold-seed", "-1" }, "--fold-seed expects an integer of at least 0")]
+    public void Bad_validation_arguments_are_explained(string[] args, string message)
+    {
+        var act = () => ReplayCommandLine.Parse(args, "/data");
+
+        act.Should().Throw<ArgumentException>().Which.Message.Should().Contain(message);
+    }
+
+    [Fact]
+    public void Minilm_reads_the_shipped_embeddings_beside_the_bundled_data_unless_told_otherwise()
+    {
+        ReplayCommandLine.Parse([], "/data")!.ShippedEmbeddingsPath.Should().Be(Path.Combine("/data", "replay-embeddings-minilm.bin"));
+        ReplayCommandLine.Parse(["--shipped-embeddings", "none"], "/data")!.ShippedEmbeddingsPath.Should().BeNull();
+        ReplayCommandLine.Parse(["--shipped-embeddings", "v.bin"], "/data")!.ShippedEmbeddingsPath.Should().Be("v.bin");
+        ReplayCommandLine.Parse(["--featurizer", "hashing"], "/data")!.ShippedEmbeddingsPath.Should().BeNull();
+        ReplayCommandLine.Parse(["--write-shipped-embeddings", "out.bin"], "/data")!.WriteShippedEmbeddingsPath.Should().Be("out.bin");
+        ReplayCommandLine.Parse([], "/data")!.WriteShippedEmbeddingsPath.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(new[] { "--featurizer", "hashing", "--shipped-embeddings", "v.bin" }, "--shipped-embeddings does not apply to the hashing featurizer")]
+    [InlineData(new[] { "--featurizer", "hashing", "--write-shipped-embeddings", "v.bin" }, "--write-shipped-embeddings does not apply to the hashing featurizer")]
+    [InlineData(new[] { "--validate", "kfold", "--write-shipped-embeddings", "v.bin" }, "--write-shipped-embeddings does not apply to --validate")]
+    public void Bad_shipped_embedding_arguments_are_explained(string[] args, string message)
+    {
+        var act = () => ReplayCommandLine.Parse(args, "/data");
+
+        act.Should().Throw<ArgumentException>().Which.Message.Should().Contain(message);
+    }
+
+    [Fact]
     public void Help_returns_no_request()
     {
         ReplayCommandLine.Parse(["--help"], "/data").Should().BeNull();

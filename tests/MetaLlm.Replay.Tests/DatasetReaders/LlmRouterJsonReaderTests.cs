@@ -29,6 +29,19 @@ public sealed class LlmRouterJsonReaderTests : IDisposable
         dataset.Queries[0].Messages.Single().Text.Should().Be("Q: 1+1?");
         dataset.Queries[1].Outcomes.Select(o => o.Score).Should().Equal(0.0, 1.0);
         dataset.Queries.SelectMany(q => q.Outcomes).Should().OnlyContain(o => o.CostUsd == null && o.InputTokens == null);
+        dataset.Queries.Select(q => q.ClusterId).Should().Equal(3, null);
+    }
+
+    [Fact]
+    public void A_cluster_id_that_is_not_an_integer_is_reported_with_its_line()
+    {
+        string path = _files.Write("clusters.json", "[\n{\"question\": \"a\", \"scores\": {\"m\": 1}, \"cluster_id\": \"x\"}\n]");
+
+        var act = () => LlmRouterJsonReader.Read(path);
+
+        var error = act.Should().Throw<ReplayDataException>().Which;
+        error.Line.Should().Be(2);
+        error.Message.Should().Contain("\"cluster_id\" is \"x\"; it must be an integer");
     }
 
     [Theory]

@@ -291,22 +291,5 @@ public sealed class ReplayExperimentTests : IDisposable
         };
     }
 
-    private static string Split(int count, int seed)
-    {
-        var random = new Random(seed);
-        var json = new StringBuilder("[\n");
-        for (int i = 0; i < count; i++)
-        {
-            bool math = random.Next(2) == 0;
-            int n = random.Next(1000);
-            string question = math
-                ? string.Create(CultureInfo.InvariantCulture, $"Compute the sum of {n} and {n + 7} and report the number")
-                : string.Create(CultureInfo.InvariantCulture, $"Write a python function named f{n} that returns a list");
-            int mathScore = math ? 1 : 0;
-            json.Append(CultureInfo.InvariantCulture, $"  {{\"question\": \"{question}\", \"scores\": {{\"cheap-math\": {mathScore}, \"cheap-code\": {1 - mathScore}, \"dear-all\": 1}}}}");
-            json.Append(i + 1 < count ? ",\n" : "\n");
-        }
-
-        return json.Append(']').ToString();
-    }
+    private static string Split(int count, int seed) => SmallSplit.Json(count, seed);
 }
