@@ -3,8 +3,8 @@ namespace MetaLlm;
 /// <summary>Options of <see cref="HashingFeaturizer"/>.</summary>
 public sealed class HashingFeaturizerOptions
 {
-    /// <summary>Gets or sets the length of the feature vector, including the bias term. Default 512; at least 2.</summary>
-    public int Dimension { get; set; } = 512;
+    /// <summary>Gets or sets the length of the feature vector, including the bias term. Default 128 (as <see cref="MetaLlmRouterOptions.FeatureDimension"/>); at least 2.</summary>
+    public int Dimension { get; set; } = 128;
 
     /// <summary>Gets or sets a value indicating whether system messages and instructions are part of the routing text. Default <see langword="false"/>.</summary>
     public bool IncludeInstructions { get; set; }

@@ -38,9 +38,10 @@ public sealed class MetaLlmRouterOptions
 
     /// <summary>
     /// Gets or sets the dimension of the default hashing featurizer, including its bias term: from 2 to
-    /// <see cref="LinearPolicyOptions.MaxDimension"/>. Default 512.
+    /// <see cref="LinearPolicyOptions.MaxDimension"/>. Default 128 (earlier builds used 512: a router that saved state
+    /// with the old default sets 512 to keep it, since a snapshot of other features is refused).
     /// </summary>
-    public int FeatureDimension { get; set; } = 512;
+    public int FeatureDimension { get; set; } = 128;
 
     /// <summary>Gets or sets how many decisions are kept for feedback; the oldest are dropped first. Default 100,000.</summary>
     public int MaxPendingDecisions { get; set; } = 100_000;

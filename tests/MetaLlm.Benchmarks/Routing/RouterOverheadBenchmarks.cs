@@ -21,9 +21,13 @@ public class RouterOverheadBenchmarks
     [Params(2_000)]
     public int PromptLength { get; set; }
 
-    /// <summary>Builds the router: 10 arms, the default 512 hashed features.</summary>
+    /// <summary>Gets or sets the number of hashed features: the default 128, and 512, the default before it.</summary>
+    [Params(128, 512)]
+    public int Dimension { get; set; } = 128;
+
+    /// <summary>Builds the router: 10 arms, <see cref="Dimension"/> hashed features.</summary>
     [GlobalSetup]
-    public void Setup() => _rig = new RouterRig(Policy, arms: 10, dimension: 512, PromptLength);
+    public void Setup() => _rig = new RouterRig(Policy, arms: 10, dimension: Dimension, PromptLength);
 
     /// <summary>Releases the router.</summary>
     [GlobalCleanup]

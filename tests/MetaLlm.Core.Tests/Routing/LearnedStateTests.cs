@@ -180,6 +180,42 @@ public class LearnedStateTests
         router.Policy.ExportStatistics().ShouldBeSameStateAs(before, "a refused snapshot changes nothing, not even the arms before the bad one");
     }
 
+    [Fact]
+    public async Task A_file_saved_under_the_old_default_of_512_features_is_refused_by_the_new_default_and_loads_when_512_is_pinned()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"metallm-upgrade-{Guid.NewGuid():N}.state");
+        try
+        {
+            var store = new FileRouterStateStore(path);
+            using (var old = new MetaLlmRouter(ThreeArms(), new() { FeatureDimension = 512 }))
+            {
+                var prompts = new TopicPrompts(seed: 5);
+                for (int i = 0; i < 5; i++)
+                {
+                    var decision = await old.RouteAsync(Ask(prompts.Next().Prompt));
+                    old.RecordFeedback(decision.DecisionId, 1, new UsageDetails { InputTokenCount = 10, OutputTokenCount = 10 });
+                }
+
+                await old.SaveStateAsync(store);
+            }
+
+            byte[] saved = await File.ReadAllBytesAsync(path);
+            using var upgraded = new MetaLlmRouter(ThreeArms(), new());
+            upgraded.Featurizer.Dimension.Should().Be(128, "128 hashed features is the default now");
+            await upgraded.Invoking(r => r.LoadStateAsync(store)).Should().ThrowAsync<ArgumentException>().WithMessage("*hashing-512*hashing-128*FeatureDimension*");
+            (await File.ReadAllBytesAsync(path)).Should().Equal(saved, "a refused snapshot is never overwritten");
+
+            using var pinned = new MetaLlmRouter(ThreeArms(), new() { FeatureDimension = 512 });
+            (await pinned.LoadStateAsync(store)).Should().BeTrue();
+            pinned.Policy.ExportStatistics().Sum(s => s.Count).Should().Be(5, "every fed decision was learned once");
+        }
+        finally
+        {
+            File.Delete(path);
+            File.Delete(path + ".previous");
+        }
+    }
+
     internal static MetaLlmRouterOptions Options(int seed, decimal? costReference = null) => new()
     {
         CostWeight = 0.4,
