@@ -6,8 +6,8 @@ namespace MetaLlm;
 
 /// <summary>
 /// Shrinks another featurizer's vectors to fewer features by a seeded random projection, plus a constant bias term in
-/// the last position: decisions and updates cost O(d²) per arm, so 33 features instead of 385 make them about a
-/// hundred times cheaper, and a router that learns from scratch has fewer weights to learn.
+/// the last position: decisions and updates cost O(d²) per arm, so 33 features instead of 385 take (385/33)² ≈ 136
+/// times fewer multiply-adds, and a router that learns from scratch has fewer weights to learn.
 /// </summary>
 /// <remarks>
 /// <para>
