@@ -186,9 +186,31 @@ internal sealed class ReplayExperiment : IDisposable
 
         var report = BuildReport(_request.DatasetName ?? Test.Name, Test.Arms, Queries, Costs, [.. results.SelectMany(r => r)], featurizer, _request.Tuning, Train is null ? null : _request.TrainDatasetName ?? Train.Name, Train?.Queries.Count ?? 0);
         report.WarmStart = runner.WarmStart is { } warmStart ? WarmStartSummary.From(warmStart, runner.Arms) : null;
+        if (Train is not null)
+        {
+            var nearest = NearestNeighborBaseline.Compute(
+                Train.Queries, await FeaturizeAsync(featurizer, Train.Queries, cancellationToken).ConfigureAwait(false),
+                Queries, await FeaturizeAsync(featurizer, Queries, cancellationToken).ConfigureAwait(false),
+                Costs, _request.Lambdas);
+            report.NearestNeighbor = NearestNeighborResult.From(nearest, report.BestSingle, baselines: Baselines.Compute(Queries, Costs));
+        }
+
         report.ElapsedSeconds = Math.Round((clock.Elapsed + features.Elapsed).TotalSeconds, 2);
         report.FeaturizingSeconds = Math.Round(features.Elapsed.TotalSeconds, 2);
         return report;
+    }
+
+    private static async Task<List<float[]>> FeaturizeAsync(IRequestFeaturizer featurizer, IReadOnlyList<ReplayQuery> queries, CancellationToken cancellationToken)
+    {
+        var vectors = new List<float[]>(queries.Count);
+        foreach (var query in queries)
+        {
+            var x = new float[featurizer.Dimension];
+            await featurizer.FeaturizeAsync(query.Messages, query.Options, x, cancellationToken).ConfigureAwait(false);
+            vectors.Add(x);
+        }
+
+        return vectors;
     }
 
     /// <summary>Releases the embedding model, if one was loaded.</summary>

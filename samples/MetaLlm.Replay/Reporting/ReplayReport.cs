@@ -61,6 +61,9 @@ internal sealed class ReplayReport
     [JsonPropertyName("lambdaUnits")]
     public required string LambdaUnits { get; init; }
 
+    [JsonPropertyName("nearestNeighbor")]
+    public NearestNeighborResult? NearestNeighbor { get; set; }
+
     [JsonPropertyName("warmStart")]
     public WarmStartSummary? WarmStart { get; set; }
 

@@ -44,6 +44,11 @@ internal static class SummaryTable
         aiqTable.AddRow(F(report.Aiq.Router), F(report.Aiq.ZeroRouter), F(report.Aiq.Oracle));
         console.Write(aiqTable);
 
+        if (report.NearestNeighbor is { } knn)
+        {
+            console.MarkupLine(Markup.Escape(knn.Describe()));
+        }
+
         var single = report.BestSingle;
         console.MarkupLine(Invariant($"Best single model [bold]{Markup.Escape(single.Arm)}[/]: accuracy {F(single.Accuracy)} at ${Cost(single.CostPerQuery)} per query."));
         if (report.AtBestSingleBudget is { } at)
