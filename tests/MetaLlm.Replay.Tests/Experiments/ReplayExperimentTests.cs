@@ -1,3 +1,4 @@
+using MetaLlm.Replay.Evaluation;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -44,6 +45,34 @@ public sealed class ReplayExperimentTests : IDisposable
         var point = report.Points.Single();
         point.Accuracy.Should().BeGreaterThan(0.9);
         point.CostPerQuery.Should().BeLessThan(report.Singles.Single(s => s.Arm == "dear-all").CostPerQuery / 2);
+    }
+
+    [Fact]
+    public async Task The_nearest_neighbour_baseline_learns_which_model_suits_which_prompt_from_the_training_file()
+    {
+        var request = SmallRequest() with { Lambdas = [0, 0.3], Seeds = 1, Settings = [ReplaySetting.Offline], Policies = [ReplayPolicy.LinUcb] };
+
+        var report = await ReplayExperiment.Load(request).RunAsync();
+
+        var knn = report.NearestNeighbor!;
+        NearestNeighborBaseline.CandidateK.Should().Contain(knn.K);
+        knn.LeaveOneOutError.Should().ContainKey(knn.K.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WhoseValue.Should().Be(knn.LeaveOneOutError.Values.Min());
+        knn.Points.Select(p => p.Lambda).Should().Equal(0, 0.3);
+        knn.Aiq.Should().BeInRange(report.Aiq.ZeroRouter, report.Aiq.Oracle);
+        var cheap = knn.Points.Single(p => p.Lambda == 0.3);
+        cheap.Accuracy.Should().BeGreaterThan(0.9, "math goes to the math model and code to the code model");
+        cheap.CostPerQuery.Should().BeLessThan(report.Singles.Single(s => s.Arm == "dear-all").CostPerQuery / 2);
+    }
+
+    [Fact]
+    public async Task A_replay_without_a_training_file_has_no_nearest_neighbour_baseline()
+    {
+        var request = SmallRequest() with { TrainPath = null, Lambdas = [0], Seeds = 1, Settings = [ReplaySetting.Online], Policies = [ReplayPolicy.LinUcb] };
+
+        var report = await ReplayExperiment.Load(request).RunAsync();
+
+        report.NearestNeighbor.Should().BeNull();
     }
 
     [Theory]
