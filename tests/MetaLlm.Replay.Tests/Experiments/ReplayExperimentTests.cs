@@ -1,8 +1,8 @@
-using MetaLlm.Replay.Evaluation;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MetaLlm.Replay.DatasetReaders;
+using MetaLlm.Replay.Evaluation;
 using MetaLlm.Replay.Experiments;
 using MetaLlm.Replay.Reporting;
 
