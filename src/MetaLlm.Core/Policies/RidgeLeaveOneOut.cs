@@ -24,6 +24,7 @@ internal sealed class RidgeLeaveOneOut
     private readonly Matrix<double> _uSquared;     // n × r
     private readonly double[] _eigenvalues;        // r
     private readonly Matrix<double> _y;            // n × k
+    private readonly double[] _targets;            // the same, column by column
     private readonly Matrix<double> _projected;    // Uᵀ y, r × k
 
     /// <summary>Decomposes the examples once, for any number of penalties.</summary>
@@ -60,6 +61,7 @@ internal sealed class RidgeLeaveOneOut
             }
         }
 
+        _targets = yColumns;
         _y = Matrix<double>.Build.Dense(n, k, yColumns);
         _projected = _u.TransposeThisAndMultiply(_y);
         _uSquared = _u.PointwiseMultiply(_u);
@@ -79,10 +81,10 @@ internal sealed class RidgeLeaveOneOut
             shrink[j] = _eigenvalues[j] / (_eigenvalues[j] + penalty);
         }
 
-        var leverage = (_uSquared * shrink).AsArray() ?? (_uSquared * shrink).ToArray();   // Hᵢᵢ
+        var leverage = (_uSquared * shrink).ToArray();   // Hᵢᵢ
         var scaled = Matrix<double>.Build.Dense(r, k, (j, t) => _projected[j, t] * shrink[j]);
         var fitted = (_u * scaled).ToColumnMajorArray();
-        var y = _y.AsColumnMajorArray() ?? _y.ToColumnMajorArray();
+        var y = _targets;
         var errors = new double[k];
         for (int t = 0; t < k; t++)
         {
