@@ -140,6 +140,41 @@ public sealed class OffPolicyReplayTests : IDisposable
         (frozen as IDisposable)?.Dispose();
     }
 
+    [Theory]
+    [InlineData("metallm-paper", 0.3)]
+    [InlineData("linucb", 0.05)]
+    public async Task A_deterministic_candidate_chooses_on_the_logged_decisions_what_its_own_offline_replay_chose(string name, double lambda)
+    {
+        // The truth and the estimate must be about the same policy: the candidate, read from the log's features, eligible
+        // arms and token estimates, sends each question to the arm its router sent it to, so the arm shares agree exactly.
+        var request = SmallRequest();
+        using var experiment = ReplayExperiment.Load(request);
+        var features = await experiment.PrepareFeaturesAsync();
+        var runner = new ReplayRunner(experiment.Test.Arms, experiment.Costs, experiment.Queries, experiment.Train!.Queries, features.Featurizer, request.Tuning);
+        var policy = ReplayPolicy.Parse(name);
+        var replay = (await runner.RunAsync(policy, ReplaySetting.Offline, lambda, [0])).Single();
+        var log = new InMemoryDecisionLog();
+        await runner.LogAsync(new OffPolicyLogging(0.5), lambda, seed: 1, log);
+
+        var frozen = await runner.CreateWarmPolicyAsync(policy, request.Tuning, lambda, seed: 0);
+        var candidate = new RoutingPolicyCandidate(frozen, runner.Arms, lambda, experiment.Costs.CostReferenceUsd);
+        var shares = new double[3];
+        var probabilities = new double[3];
+        foreach (var decision in log.GetDecisions())
+        {
+            Array.Clear(probabilities);
+            candidate.GetProbabilities(decision, probabilities);
+            probabilities.Should().ContainSingle(p => p == 1, "the candidate is deterministic");
+            for (int arm = 0; arm < 3; arm++)
+            {
+                shares[arm] += probabilities[arm] / 40;
+            }
+        }
+
+        shares.Should().Equal(replay.ArmShares, (a, b) => Math.Abs(a - b) < 1e-12);
+        (frozen as IDisposable)?.Dispose();
+    }
+
     [Fact]
     public void The_off_policy_mode_needs_training_data()
     {
