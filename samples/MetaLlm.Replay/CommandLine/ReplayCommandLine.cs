@@ -58,6 +58,8 @@ internal static class ReplayCommandLine
                                 warm-started, frozen epsilon-greedy router (P = epsilon-greedy[:ε],
                                 default ε 0.2), estimate every --policies candidate from that log
                                 (IPS, SNIPS, DR, 95% intervals) and compare with its offline replay
+          --off-policy-draws M  draws of a Thompson-sampling candidate's choice per logged decision
+                                that estimate its probabilities (default 1, one sampled choice)
           --parallelism N       replays run at once (default: processor count)
           --help                show this text
         """;
@@ -134,7 +136,11 @@ internal static class ReplayCommandLine
                 throw new ArgumentException($"--off-policy-log evaluates frozen (offline) policies, so --settings must be offline or left out, not '{given}'.");
             }
 
-            offPolicy = OffPolicyLogging.Parse(logging);
+            offPolicy = OffPolicyLogging.Parse(logging) with { ThompsonDraws = Integer(values, "--off-policy-draws", 1, 1) };
+        }
+        else if (values.ContainsKey("--off-policy-draws"))
+        {
+            throw new ArgumentException("--off-policy-draws applies only with --off-policy-log.");
         }
 
         if (values.ContainsKey("--fold-seed") && validation?.Kind != ValidationKind.KFold)
@@ -194,7 +200,7 @@ internal static class ReplayCommandLine
     [
         "--train", "--test", "--prices", "--format", "--policies", "--settings", "--lambdas", "--seeds", "--queries", "--report", "--plot",
         "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--penalty-selection", "--cold-regularization", "--cold-exploration", "--dimension", "--projection", "--word-weight", "--output-tokens", "--parallelism",
-        "--featurizer", "--embedding-cache", "--embedding-tokens", "--validate", "--fold-seed", "--shipped-embeddings", "--write-shipped-embeddings", "--off-policy-log",
+        "--featurizer", "--embedding-cache", "--embedding-tokens", "--validate", "--fold-seed", "--shipped-embeddings", "--write-shipped-embeddings", "--off-policy-log", "--off-policy-draws",
     ];
 
     /// <summary>The embedding cache's default file: in the user's cache folder ($XDG_CACHE_HOME or ~/.cache; LocalApplicationData on Windows).</summary>

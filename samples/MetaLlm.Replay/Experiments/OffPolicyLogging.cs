@@ -8,7 +8,11 @@ namespace MetaLlm.Replay.Experiments;
 /// <c>--policies</c> without replaying them.
 /// </summary>
 /// <param name="Epsilon">The logging policy's ε, in (0, 1]: its share of uniformly random choices.</param>
-internal sealed record OffPolicyLogging(double Epsilon)
+/// <param name="ThompsonDraws">
+/// How many draws of a Thompson-sampling candidate's choice estimate its probabilities per logged decision
+/// (<c>--off-policy-draws</c>); 1, the default, is <see cref="RoutingPolicyCandidate"/>'s own single draw.
+/// </param>
+internal sealed record OffPolicyLogging(double Epsilon, int ThompsonDraws = 1)
 {
     /// <summary>
     /// ε when the option gives none. 0.2 spreads a fifth of the traffic over all arms: with dcrouter's 9 arms every arm

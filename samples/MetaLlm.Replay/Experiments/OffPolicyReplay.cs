@@ -19,7 +19,8 @@ namespace MetaLlm.Replay.Experiments;
 /// Candidates are fresh warm-started instances of the <c>--policies</c>, configured as their offline replays are, seeded
 /// with the seed, adapted by <see cref="RoutingPolicyCandidate"/> at the cell's λ: epsilon-greedy with its exact
 /// probabilities, LinUCB and the paper's configuration as the deterministic policies they are, Thompson sampling by one
-/// draw of its choice per decision (unbiased for its expected value; its own replay is one draw too).
+/// draw of its choice per decision (unbiased for its expected value; its own replay is one draw too), or by the share of
+/// <see cref="OffPolicyLogging.ThompsonDraws"/> draws (<see cref="DrawAveragedCandidate"/>).
 /// </para>
 /// <para>
 /// DR's outcome model is a <see cref="RoutingPolicyOutcomeModel"/> of the warm-started ridge models (the logging
@@ -78,6 +79,7 @@ internal static class OffPolicyReplay
         {
             LoggingPolicy = logging.Name,
             Epsilon = logging.Epsilon,
+            ThompsonDraws = logging.ThompsonDraws,
             Logging = LoggingDescription,
             OutcomeModel = OutcomeModelDescription,
             Truth = TruthDescription,
@@ -136,7 +138,9 @@ internal static class OffPolicyReplay
                 var policy = await runner.CreateWarmPolicyAsync(candidatePolicy, tuning, lambda, seed, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var candidate = new RoutingPolicyCandidate(policy, runner.Arms, lambda, costReferenceUsd);
+                    ICandidatePolicy candidate = candidatePolicy.Kind == RoutingPolicyKind.ThompsonSampling && logging.ThompsonDraws > 1
+                        ? new DrawAveragedCandidate(policy, runner.Arms, lambda, costReferenceUsd, logging.ThompsonDraws)
+                        : new RoutingPolicyCandidate(policy, runner.Arms, lambda, costReferenceUsd);
                     double agreement = Agreement(decisions, candidate, runner.Arms.Count);
                     foreach (var (name, estimator) in Estimators)
                     {

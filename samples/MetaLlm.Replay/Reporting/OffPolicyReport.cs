@@ -17,6 +17,10 @@ internal sealed record OffPolicyReport
     [JsonPropertyName("epsilon")]
     public required double Epsilon { get; init; }
 
+    /// <summary>Gets how many draws of a Thompson-sampling candidate's choice estimate its probabilities per decision (1: RoutingPolicyCandidate's single draw).</summary>
+    [JsonPropertyName("thompsonDraws")]
+    public required int ThompsonDraws { get; init; }
+
     /// <summary>Gets how the logging router behaved: warm-started like the offline setting, frozen while it logged.</summary>
     [JsonPropertyName("logging")]
     public required string Logging { get; init; }

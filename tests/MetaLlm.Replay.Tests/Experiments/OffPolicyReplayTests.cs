@@ -176,6 +176,39 @@ public sealed class OffPolicyReplayTests : IDisposable
     }
 
     [Fact]
+    public async Task Several_draws_of_a_Thompson_candidate_give_its_probabilities_as_shares_and_narrow_the_ips_interval()
+    {
+        var request = SmallRequest() with { Lambdas = [0.3], Seeds = 2, Policies = [ReplayPolicy.Thompson] };
+        var one = await ReplayExperiment.Load(request with { OffPolicy = new OffPolicyLogging(0.5) }).RunAsync();
+        var many = await ReplayExperiment.Load(request with { OffPolicy = new OffPolicyLogging(0.5, ThompsonDraws: 64) }).RunAsync();
+
+        one.OffPolicy!.ThompsonDraws.Should().Be(1);
+        many.OffPolicy!.ThompsonDraws.Should().Be(64);
+        many.OffPolicy.Logs.Should().BeEquivalentTo(one.OffPolicy.Logs, "the logs do not depend on the candidates");
+        double Width(ReplayReport report) => report.OffPolicy!.Cells.Where(c => c.Estimator == "ips").Average(c => c.Score.Width!.Value);
+        Width(many).Should().BeLessThanOrEqualTo(Width(one), "averaging draws removes the variance of the candidate's own sampling");
+
+        // The shares of 64 draws are multiples of 1/64 that sum to 1.
+        var experiment = ReplayExperiment.Load(request);
+        var features = await experiment.PrepareFeaturesAsync();
+        var runner = new ReplayRunner(experiment.Test.Arms, experiment.Costs, experiment.Queries, experiment.Train!.Queries, features.Featurizer, request.Tuning);
+        var log = new InMemoryDecisionLog();
+        await runner.LogAsync(new OffPolicyLogging(0.5), 0.3, seed: 0, log);
+        var policy = await runner.CreateWarmPolicyAsync(ReplayPolicy.Thompson, request.Tuning, 0.3, seed: 0);
+        var candidate = new DrawAveragedCandidate(policy, runner.Arms, 0.3, experiment.Costs.CostReferenceUsd, 64);
+        var probabilities = new double[3];
+        foreach (var decision in log.GetDecisions())
+        {
+            candidate.GetProbabilities(decision, probabilities);
+            probabilities.Sum().Should().BeApproximately(1, 1e-12);
+            probabilities.Should().OnlyContain(p => Math.Abs((p * 64) - Math.Round(p * 64)) < 1e-9);
+        }
+
+        (policy as IDisposable)?.Dispose();
+        experiment.Dispose();
+    }
+
+    [Fact]
     public void The_off_policy_mode_needs_training_data()
     {
         var request = SmallRequest() with { TrainPath = null, OffPolicy = new OffPolicyLogging(0.2) };
