@@ -110,6 +110,10 @@ await AnsiConsole.Progress().Columns(progressColumns).StartAsync(async context =
 if (report!.Validation is null)
 {
     SummaryTable.Write(AnsiConsole.Console, report);
+    if (report.OffPolicy is { } offPolicy)
+    {
+        OffPolicyTable.Write(AnsiConsole.Console, offPolicy);
+    }
 }
 else
 {

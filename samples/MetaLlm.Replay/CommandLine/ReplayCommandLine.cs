@@ -54,6 +54,12 @@ internal static class ReplayCommandLine
                                 leave-cluster-out (one fold per cluster_id) or kfold[:K] (default K 5);
                                 each fold warm-starts on the others and replays its own queries
           --fold-seed N         seed of kfold's random split (default 0)
+          --off-policy-log P    off-policy evaluation: per λ and seed, log the test queries through a
+                                warm-started, frozen epsilon-greedy router (P = epsilon-greedy[:ε],
+                                default ε 0.2), estimate every --policies candidate from that log
+                                (IPS, SNIPS, DR, 95% intervals) and compare with its offline replay
+          --off-policy-draws M  draws of a Thompson-sampling candidate's choice per logged decision
+                                that estimate its probabilities (default 1, one sampled choice)
           --parallelism N       replays run at once (default: processor count)
           --help                show this text
         """;
@@ -114,6 +120,29 @@ internal static class ReplayCommandLine
             validation = ValidationScheme.Parse(scheme, Integer(values, "--fold-seed", 0, 0));
         }
 
+        OffPolicyLogging? offPolicy = null;
+        if (values.TryGetValue("--off-policy-log", out string? logging))
+        {
+            foreach (string option in (string[])["--validate", "--write-shipped-embeddings"])
+            {
+                if (values.ContainsKey(option))
+                {
+                    throw new ArgumentException($"{option} does not apply to --off-policy-log.");
+                }
+            }
+
+            if (values.TryGetValue("--settings", out string? given) && !string.Equals(given.Trim(), "offline", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"--off-policy-log evaluates frozen (offline) policies, so --settings must be offline or left out, not '{given}'.");
+            }
+
+            offPolicy = OffPolicyLogging.Parse(logging) with { ThompsonDraws = Integer(values, "--off-policy-draws", 1, 1) };
+        }
+        else if (values.ContainsKey("--off-policy-draws"))
+        {
+            throw new ArgumentException("--off-policy-draws applies only with --off-policy-log.");
+        }
+
         if (values.ContainsKey("--fold-seed") && validation?.Kind != ValidationKind.KFold)
         {
             throw new ArgumentException("--fold-seed seeds the random split of --validate kfold; it does not apply without it.");
@@ -156,6 +185,7 @@ internal static class ReplayCommandLine
                 ? (string.Equals(cache, "none", StringComparison.OrdinalIgnoreCase) ? null : cache)
                 : DefaultEmbeddingCachePath(),
             Validation = validation,
+            OffPolicy = offPolicy,
             ShippedEmbeddingsPath = hashing ? null
                 : values.TryGetValue("--shipped-embeddings", out string? shipped)
                     ? (string.Equals(shipped, "none", StringComparison.OrdinalIgnoreCase) ? null : shipped)
@@ -170,7 +200,7 @@ internal static class ReplayCommandLine
     [
         "--train", "--test", "--prices", "--format", "--policies", "--settings", "--lambdas", "--seeds", "--queries", "--report", "--plot",
         "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--penalty-selection", "--cold-regularization", "--cold-exploration", "--dimension", "--projection", "--word-weight", "--output-tokens", "--parallelism",
-        "--featurizer", "--embedding-cache", "--embedding-tokens", "--validate", "--fold-seed", "--shipped-embeddings", "--write-shipped-embeddings",
+        "--featurizer", "--embedding-cache", "--embedding-tokens", "--validate", "--fold-seed", "--shipped-embeddings", "--write-shipped-embeddings", "--off-policy-log", "--off-policy-draws",
     ];
 
     /// <summary>The embedding cache's default file: in the user's cache folder ($XDG_CACHE_HOME or ~/.cache; LocalApplicationData on Windows).</summary>

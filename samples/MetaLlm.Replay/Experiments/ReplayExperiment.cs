@@ -37,7 +37,7 @@ internal sealed class ReplayExperiment : IDisposable
     public IReadOnlyList<ReplaySetting> Settings { get; }
 
     /// <summary>Gets the number of replays <see cref="RunAsync"/> performs.</summary>
-    public int RunCount => Plan().Count * _request.Seeds;
+    public int RunCount => (Plan().Count + (_request.OffPolicy is null ? 0 : _request.Lambdas.Count)) * _request.Seeds;
 
     /// <summary>Reads and checks every input; throws <see cref="ReplayDataException"/> or <see cref="ArgumentException"/> on bad input.</summary>
     public static ReplayExperiment Load(ReplayRequest request)
@@ -114,7 +114,18 @@ internal sealed class ReplayExperiment : IDisposable
 
         var costs = ReplayCostModel.Apply(test.Arms, test, train, prices, request.PricesPath, request.Tuning.AssumedOutputTokens);
 
-        var settings = request.Settings ?? (train is null ? [ReplaySetting.Online] : [ReplaySetting.Offline, ReplaySetting.Online, ReplaySetting.OnlineWarm]);
+        if (request.OffPolicy is not null && train is null)
+        {
+            throw new ArgumentException("--off-policy-log needs training data: the logging router and the candidates are warm-started on --train.");
+        }
+
+        if (request.OffPolicy is not null && request.Settings is { } given && !given.SequenceEqual([ReplaySetting.Offline]))
+        {
+            throw new ArgumentException("--off-policy-log evaluates frozen (offline) policies; --settings must be offline or left out.");
+        }
+
+        IReadOnlyList<ReplaySetting> settings = request.OffPolicy is not null ? [ReplaySetting.Offline]
+            : request.Settings ?? (train is null ? [ReplaySetting.Online] : [ReplaySetting.Offline, ReplaySetting.Online, ReplaySetting.OnlineWarm]);
         if (train is null && settings.Any(s => s.UsesTraining()))
         {
             throw new ArgumentException("The offline and online-warm settings need training data: give --train PATH, or use --settings online.");
@@ -184,7 +195,15 @@ internal sealed class ReplayExperiment : IDisposable
                 results[i] = await runner.RunAsync(job.Policy, job.Setting, job.Lambda, job.Seeds, progress, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
 
-        var report = BuildReport(_request.DatasetName ?? Test.Name, Test.Arms, Queries, Costs, [.. results.SelectMany(r => r)], featurizer, _request.Tuning, Train is null ? null : _request.TrainDatasetName ?? Train.Name, Train?.Queries.Count ?? 0);
+        var replays = results.SelectMany(r => r).ToList();
+        var report = BuildReport(_request.DatasetName ?? Test.Name, Test.Arms, Queries, Costs, replays, featurizer, _request.Tuning, Train is null ? null : _request.TrainDatasetName ?? Train.Name, Train?.Queries.Count ?? 0);
+        if (_request.OffPolicy is { } logging)
+        {
+            // The offline replays just made are the candidates' truths; the logs replay the same queries.
+            report.OffPolicy = await OffPolicyReplay.RunAsync(
+                runner, logging, _request.Policies, tuning, _request.Lambdas, _request.Seeds, Costs.CostReferenceUsd, replays, _request.MaxParallelism, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         report.WarmStart = runner.WarmStart is { } warmStart ? WarmStartSummary.From(warmStart, runner.Arms) : null;
         if (Train is not null)
         {

@@ -48,6 +48,12 @@ internal sealed record ReplayRequest
     public ValidationScheme? Validation { get; init; }
 
     /// <summary>
+    /// Gets the logging policy of the off-policy mode (<c>--off-policy-log</c>), or <see langword="null"/> for a plain
+    /// replay. With it the <see cref="Policies"/> are replayed offline and also evaluated from that policy's log.
+    /// </summary>
+    public OffPolicyLogging? OffPolicy { get; init; }
+
+    /// <summary>
     /// Gets the file of MiniLM vectors shipped for the bundled dataset (<see cref="ShippedEmbeddings"/>) that is read
     /// before embedding, or <see langword="null"/> to embed every prompt with the model.
     /// </summary>

@@ -11,4 +11,8 @@ namespace MetaLlm.Replay.Experiments;
 /// <param name="RegretVsOracle">The sum over queries of the best arm's reward minus the chosen arm's reward.</param>
 /// <param name="ArmShares">The share of queries sent to each arm, in arm order.</param>
 internal sealed record ReplayRunResult(
-    string Policy, ReplaySetting Setting, double Lambda, int Seed, double Accuracy, double CostPerQuery, double MeanReward, double RegretVsOracle, IReadOnlyList<double> ArmShares);
+    string Policy, ReplaySetting Setting, double Lambda, int Seed, double Accuracy, double CostPerQuery, double MeanReward, double RegretVsOracle, IReadOnlyList<double> ArmShares)
+{
+    /// <summary>Gets the mean normalised cost of the chosen answers (the reward's cost term before λ), as the router computed it.</summary>
+    public double MeanNormalizedCost { get; init; }
+}

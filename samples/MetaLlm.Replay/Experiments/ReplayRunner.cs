@@ -38,6 +38,9 @@ internal sealed class ReplayRunner
     /// <summary>Gets what the warm start learned from and the penalties it chose, once a warm-started replay has run.</summary>
     public WarmStartResult? WarmStart { get; private set; }
 
+    /// <summary>Gets the number of test queries each replay routes.</summary>
+    public int QueryCount => _test.Count;
+
     /// <summary>Gets whether training data is available for the offline and online-warm settings.</summary>
     public bool HasTraining => _warmStart.Count > 0;
 
@@ -68,12 +71,48 @@ internal sealed class ReplayRunner
         var results = new List<ReplayRunResult>(seeds.Count);
         foreach (int seed in seeds)
         {
-            var result = await ReplayAsync(router, policy, setting, lambda, seed, cancellationToken).ConfigureAwait(false);
+            var result = await ReplayAsync(router, policy.Name, setting, lambda, seed, setting.Learns(), cancellationToken).ConfigureAwait(false);
             progress?.Invoke(result);
             results.Add(result);
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Replays the test queries once, in <paramref name="seed"/>'s order, through a router serving with a warm-started,
+    /// frozen epsilon-greedy policy (<see cref="FrozenPolicy"/>) that logs every decision to <paramref name="log"/>:
+    /// feedback is recorded, so each decision is logged with its propensity, but the policy never learns from it.
+    /// </summary>
+    /// <returns>What the logging router itself achieved (setting offline: it does not learn).</returns>
+    public async Task<ReplayRunResult> LogAsync(OffPolicyLogging logging, double lambda, int seed, IDecisionLog log, CancellationToken cancellationToken = default)
+    {
+        var tuning = _tuning with { Epsilon = logging.Epsilon };
+        var policy = await CreateWarmPolicyAsync(ReplayPolicy.EpsilonGreedy, tuning, lambda, seed, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var options = ReplayPolicy.EpsilonGreedy.CreateOptions(tuning, ReplaySetting.Offline, lambda, seed, _costs.CostReferenceUsd, _test.Count);
+            options.DecisionLog = log;
+            using var router = new MetaLlmRouter(_arms, options, policy: new FrozenPolicy(policy), featurizer: _featurizer);
+            return await ReplayAsync(router, $"{logging.Name} (logging)", ReplaySetting.Offline, lambda, seed, recordFeedback: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            (policy as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Creates a policy as <paramref name="policy"/>'s offline router would have it, warm-started on the training file
+    /// (the same fitted state every warm-started replay restores). The caller owns it and must dispose it.
+    /// </summary>
+    public async Task<IRoutingPolicy> CreateWarmPolicyAsync(ReplayPolicy policy, ReplayTuning tuning, double lambda, int seed, CancellationToken cancellationToken = default)
+    {
+        var snapshot = await WarmStartStateAsync(cancellationToken).ConfigureAwait(false);
+        var options = policy.CreateOptions(tuning, ReplaySetting.Offline, lambda, seed, _costs.CostReferenceUsd, _test.Count);
+        var created = options.CreatePolicy(_arms.Length, _featurizer.Dimension);
+        created.ImportStatistics([.. _arms.Select(a => snapshot.Arms[a.Name].Clone())]);
+        return created;
     }
 
     // The warm start's sums and chosen penalties do not depend on the policy or λ (applied when deciding), so the
@@ -98,11 +137,13 @@ internal sealed class ReplayRunner
         }
     }
 
-    private async Task<ReplayRunResult> ReplayAsync(MetaLlmRouter router, ReplayPolicy policy, ReplaySetting setting, double lambda, int seed, CancellationToken cancellationToken)
+    // With recordFeedback the router gets every score through RecordFeedback (it learns, unless its policy is frozen, and
+    // logs the decision); without, the outcome is only priced (EvaluateOutcome).
+    private async Task<ReplayRunResult> ReplayAsync(MetaLlmRouter router, string policyName, ReplaySetting setting, double lambda, int seed, bool recordFeedback, CancellationToken cancellationToken)
     {
         int[] order = Shuffle(_test.Count, seed);
         var picks = new int[_arms.Length];
-        double score = 0, reward = 0, regret = 0;
+        double score = 0, reward = 0, regret = 0, normalizedCost = 0;
         decimal cost = 0;
         foreach (int index in order)
         {
@@ -111,19 +152,31 @@ internal sealed class ReplayRunner
             int arm = _armIndex[response.GetArmName()!];
             double armScore = query.Outcomes[arm].Score;
             decimal armCost = response.GetCostUsd() ?? throw new InvalidOperationException($"The router computed no cost for arm '{_arms[arm].Name}'.");
-            double armReward = setting.Learns()
-                ? router.RecordFeedback(response.GetDecisionId()!, armScore).Reward
-                : router.EvaluateOutcome(_arms[arm].Name, Outcome(query, arm)).Reward;
+            double armReward, armNormalizedCost;
+            if (recordFeedback)
+            {
+                var feedback = router.RecordFeedback(response.GetDecisionId()!, armScore);
+                (armReward, armNormalizedCost) = (feedback.Reward, feedback.NormalizedCost);
+            }
+            else
+            {
+                var priced = router.EvaluateOutcome(_arms[arm].Name, Outcome(query, arm));
+                (armReward, armNormalizedCost) = (priced.Reward, priced.NormalizedCost);
+            }
 
             picks[arm]++;
             score += armScore;
             cost += armCost;
             reward += armReward;
+            normalizedCost += armNormalizedCost;
             regret += BestReward(router, query) - armReward;
         }
 
         int n = _test.Count;
-        return new ReplayRunResult(policy.Name, setting, lambda, seed, score / n, (double)(cost / n), reward / n, regret, [.. picks.Select(p => (double)p / n)]);
+        return new ReplayRunResult(policyName, setting, lambda, seed, score / n, (double)(cost / n), reward / n, regret, [.. picks.Select(p => (double)p / n)])
+        {
+            MeanNormalizedCost = normalizedCost / n,
+        };
     }
 
     internal static int[] Shuffle(int count, int seed)

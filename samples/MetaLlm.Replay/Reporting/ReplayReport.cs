@@ -99,4 +99,12 @@ internal sealed class ReplayReport
     [JsonPropertyName("validation")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ValidationReport? Validation { get; set; }
+
+    /// <summary>
+    /// Gets or sets the off-policy evaluation of an <c>--off-policy-log</c> run, whose report is otherwise the offline
+    /// replay of the candidates; absent from other reports.
+    /// </summary>
+    [JsonPropertyName("offPolicy")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OffPolicyReport? OffPolicy { get; set; }
 }

@@ -150,6 +150,36 @@ public sealed class ReplayCommandLineTests
     }
 
     [Fact]
+    public void Off_policy_log_takes_epsilon_greedy_with_an_optional_epsilon()
+    {
+        ReplayCommandLine.Parse([], "/data")!.OffPolicy.Should().BeNull();
+        ReplayCommandLine.Parse(["--off-policy-log", "epsilon-greedy"], "/data")!.OffPolicy!.Epsilon.Should().Be(OffPolicyLogging.DefaultEpsilon);
+        var request = ReplayCommandLine.Parse(["--off-policy-log", "epsilon-greedy:0.3", "--settings", "offline", "--policies", "linucb"], "/data")!;
+        request.OffPolicy!.Epsilon.Should().Be(0.3);
+        request.Policies.Should().Equal(ReplayPolicy.LinUcb);
+        ReplayCommandLine.Parse(["--off-policy-log", "epsilon-greedy:1"], "/data")!.OffPolicy!.Epsilon.Should().Be(1);
+        request.OffPolicy.ThompsonDraws.Should().Be(1, "one sampled choice, RoutingPolicyCandidate's own, is the default");
+        ReplayCommandLine.Parse(["--off-policy-log", "epsilon-greedy", "--off-policy-draws", "32"], "/data")!.OffPolicy!.ThompsonDraws.Should().Be(32);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--off-policy-log" }, "--off-policy-log needs a value")]
+    [InlineData(new[] { "--off-policy-log", "thompson" }, "Unknown --off-policy-log 'thompson'; expected epsilon-greedy or epsilon-greedy:ε")]
+    [InlineData(new[] { "--off-policy-log", "epsilon-greedy:0" }, "--off-policy-log epsilon-greedy:0: ε of epsilon-greedy:ε must be a number in (0, 1]")]
+    [InlineData(new[] { "--off-policy-log", "epsilon-greedy:1.5" }, "--off-policy-log epsilon-greedy:1.5: ε of epsilon-greedy:ε must be a number in (0, 1]")]
+    [InlineData(new[] { "--off-policy-log", "epsilon-greedy:x" }, "must be a number in (0, 1], but was 'x'")]
+    [InlineData(new[] { "--off-policy-log", "epsilon-greedy", "--settings", "online" }, "--off-policy-log evaluates frozen (offline) policies, so --settings must be offline")]
+    [InlineData(new[] { "--off-policy-log", "epsilon-greedy", "--validate", "kfold" }, "--validate does not apply to --off-policy-log")]
+    [InlineData(new[] { "--off-policy-log", "epsilon-greedy", "--off-policy-draws", "0" }, "--off-policy-draws expects an integer of at least 1, but got '0'")]
+    [InlineData(new[] { "--off-policy-draws", "8" }, "--off-policy-draws applies only with --off-policy-log")]
+    public void Bad_off_policy_arguments_are_explained(string[] args, string message)
+    {
+        var act = () => ReplayCommandLine.Parse(args, "/data");
+
+        act.Should().Throw<ArgumentException>().Which.Message.Should().Contain(message);
+    }
+
+    [Fact]
     public void Help_returns_no_request()
     {
         ReplayCommandLine.Parse(["--help"], "/data").Should().BeNull();
