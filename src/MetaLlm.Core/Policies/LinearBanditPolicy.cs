@@ -79,9 +79,14 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
 
     /// <summary>
     /// The most warm-start examples penalties are chosen from; a larger warm start is learned from in full, but its
-    /// penalties are cross-validated on this many evenly spaced examples, which bounds the time the choice takes.
+    /// penalties are cross-validated on this many evenly spaced examples, which bounds the time the choice takes
+    /// (above 1,024 features, on 1,024 of them).
     /// </summary>
     public const int MaxPenaltySelectionExamples = 4096;
+
+    // The selection decomposes a min(n, d)-sized Gram matrix; above this many features it also caps the examples at
+    // this many, so a 4,096-feature warm start decomposes 1,024 × 1,024 instead of 4,096 × 4,096.
+    private const int MaxDecomposedSize = 1024;
 
     /// <inheritdoc />
     public abstract string Name { get; }
@@ -281,7 +286,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     {
         int d = Dimension;
         int k = ArmCount;
-        int used = Math.Min(count, MaxPenaltySelectionExamples);
+        int used = Math.Min(count, d > MaxDecomposedSize ? MaxDecomposedSize : MaxPenaltySelectionExamples);
         var sample = new float[used * d];
         var scores = new double[used * k];
         double squares = 0;

@@ -61,6 +61,20 @@ public class RidgePenaltySelectionTests
     }
 
     [Fact]
+    public void Above_1024_features_the_penalties_are_chosen_on_1024_evenly_spaced_examples_and_every_example_is_learned()
+    {
+        const int K = 1, D = 1030, N = 1100;
+        var (contexts, scores) = LinearData(seed: 13, K, D, N, noise: [0.3]);
+        using var policy = new LinUcbPolicy(K, D, new() { Regularization = 1 });
+
+        var result = policy.FitWithPenaltySelection(Flatten(contexts), Observations(scores), N)!;
+
+        result.ExampleCount.Should().Be(1024, "the decomposition is kept at 1,024 × 1,024");
+        policy.GetObservationCount(0).Should().Be(N);
+        policy.GetRegularization(0).Should().Be(result.Penalties[0]);
+    }
+
+    [Fact]
     public void Noisier_arms_get_stronger_penalties_and_shared_selection_gives_every_arm_one()
     {
         const int K = 2, D = 10, N = 400;
