@@ -19,7 +19,7 @@ internal sealed class ReplayRunner
     private readonly IRequestFeaturizer _featurizer;
     private readonly ReplayTuning _tuning;
     private readonly object _warmStartGate = new();
-    private Task<RouterSnapshot>? _warmStartState;
+    private Task<LinearBanditPolicy>? _warmStartState;
 
     public ReplayRunner(IReadOnlyList<string> arms, ReplayCostModel costs, IReadOnlyList<ReplayQuery> test, IReadOnlyList<ReplayQuery>? train, IRequestFeaturizer featurizer, ReplayTuning tuning)
     {
@@ -62,11 +62,8 @@ internal sealed class ReplayRunner
         }
 
         var options = policy.CreateOptions(_tuning, setting, lambda, seeds[0], _costs.CostReferenceUsd, _test.Count * seeds.Count);
-        using var router = new MetaLlmRouter(_arms, options, featurizer: _featurizer);
-        if (setting.UsesTraining())
-        {
-            router.RestoreSnapshot(await WarmStartStateAsync(cancellationToken).ConfigureAwait(false));
-        }
+        using var warmPolicy = setting.UsesTraining() ? await CopyWarmPolicyAsync(options, cancellationToken).ConfigureAwait(false) : null;
+        using var router = new MetaLlmRouter(_arms, options, warmPolicy, featurizer: _featurizer);
 
         var results = new List<ReplayRunResult>(seeds.Count);
         foreach (int seed in seeds)
@@ -108,32 +105,40 @@ internal sealed class ReplayRunner
     /// </summary>
     public async Task<IRoutingPolicy> CreateWarmPolicyAsync(ReplayPolicy policy, ReplayTuning tuning, double lambda, int seed, CancellationToken cancellationToken = default)
     {
-        var snapshot = await WarmStartStateAsync(cancellationToken).ConfigureAwait(false);
         var options = policy.CreateOptions(tuning, ReplaySetting.Offline, lambda, seed, _costs.CostReferenceUsd, _test.Count);
-        var created = options.CreatePolicy(_arms.Length, _featurizer.Dimension);
-        created.ImportStatistics([.. _arms.Select(a => snapshot.Arms[a.Name].Clone())]);
-        return created;
+        return await CopyWarmPolicyAsync(options, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A policy of the options' kind and hyper-parameters holding an exact copy of the fitted state (no refactorisation).
+    private async Task<LinearBanditPolicy> CopyWarmPolicyAsync(MetaLlmRouterOptions options, CancellationToken cancellationToken)
+    {
+        var fitted = await WarmStartStateAsync(cancellationToken).ConfigureAwait(false);
+        var copy = (LinearBanditPolicy)options.CreatePolicy(_arms.Length, _featurizer.Dimension);
+        copy.CopyStateFrom(fitted);
+        return copy;
     }
 
     // The warm start's sums and chosen penalties do not depend on the policy or λ (applied when deciding), so the
-    // training set is fitted once and every warm-started router of the sweep restores that state.
-    private Task<RouterSnapshot> WarmStartStateAsync(CancellationToken cancellationToken)
+    // training set is fitted once and every warm-started router of the sweep starts from a copy of that policy's state
+    // (LinearBanditPolicy.CopyStateFrom: no d×d factorisation per router, which each arm's own penalty would need).
+    private Task<LinearBanditPolicy> WarmStartStateAsync(CancellationToken cancellationToken)
     {
         lock (_warmStartGate)
         {
             return _warmStartState ??= FitOnceAsync(cancellationToken);
         }
 
-        async Task<RouterSnapshot> FitOnceAsync(CancellationToken token)
+        async Task<LinearBanditPolicy> FitOnceAsync(CancellationToken token)
         {
             var options = new MetaLlmRouterOptions
             {
                 FeatureDimension = _featurizer.Dimension,
                 LinUcb = { Regularization = _tuning.Regularization, PenaltySelection = _tuning.PenaltySelection },
             };
-            using var fitter = new MetaLlmRouter(_arms, options, featurizer: _featurizer);
+            var fitted = (LinearBanditPolicy)options.CreatePolicy(_arms.Length, _featurizer.Dimension);
+            using var fitter = new MetaLlmRouter(_arms, options, fitted, featurizer: _featurizer);
             WarmStart = await fitter.WarmStartAsync(_warmStart, token).ConfigureAwait(false);
-            return fitter.CreateSnapshot();
+            return fitted;
         }
     }
 

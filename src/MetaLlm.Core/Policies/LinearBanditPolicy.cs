@@ -251,6 +251,31 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         }
     }
 
+    // Every arm's sums, penalty and inverse, copied under the arms' locks.
+    private (ArmStatistics Statistics, double Penalty, bool Chosen, double[] Inverse)[] CaptureState()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var states = new (ArmStatistics, double, bool, double[])[ArmCount];
+        EnterAll();
+        try
+        {
+            for (int arm = 0; arm < ArmCount; arm++)
+            {
+                _arms[arm].Synchronize();
+                var statistics = new ArmStatistics(Dimension);
+                _arms[arm].ExportTo(statistics);
+                var model = _arms[arm].Model;
+                states[arm] = (statistics, model.Regularization, model.IsRegularizationChosen, model.Inverse.ToArray());
+            }
+        }
+        finally
+        {
+            ExitAll();
+        }
+
+        return states;
+    }
+
     private void CheckExamples(ReadOnlySpan<float> contexts, ReadOnlySpan<ArmObservation> observations, int count)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -520,6 +545,48 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
             for (int arm = 0; arm < ArmCount; arm++)
             {
                 _arms[arm].Replace(statistics[arm], penalties[arm], chosen[arm], inverses[arm]);
+            }
+        }
+        finally
+        {
+            ExitAll();
+        }
+    }
+
+    /// <summary>
+    /// Replaces what every arm has learned by an exact copy of another linear policy's state (its sums, chosen
+    /// penalties and inverses) without factorising anything: O(k·d²) instead of the O(k·d³) of
+    /// <see cref="ImportStatistics"/>. Use it to start several routers, or a shadow policy, from one fitted policy. The
+    /// two may be of different kinds (LinUCB, Thompson sampling, epsilon-greedy); each keeps its own exploration and
+    /// random source.
+    /// </summary>
+    /// <param name="source">The policy to copy; it is only read, and may go on learning afterwards.</param>
+    /// <exception cref="ArgumentException"><paramref name="source"/> has another arm count or dimension.</exception>
+    /// <exception cref="ObjectDisposedException">Either policy is disposed.</exception>
+    public void CopyStateFrom(LinearBanditPolicy source)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.ArmCount != ArmCount || source.Dimension != Dimension)
+        {
+            throw new ArgumentException($"The source policy has {source.ArmCount} arms and {source.Dimension} features, but this one has {ArmCount} arms and {Dimension} features.", nameof(source));
+        }
+
+        if (ReferenceEquals(source, this))
+        {
+            return;
+        }
+
+        // The source is read under its own locks, then released before this policy's are taken: two policies
+        // copying from each other at once cannot deadlock.
+        var states = source.CaptureState();
+        EnterAll();
+        try
+        {
+            for (int arm = 0; arm < ArmCount; arm++)
+            {
+                var (statistics, penalty, chosen, inverse) = states[arm];
+                _arms[arm].Replace(statistics, penalty, chosen, inverse);
             }
         }
         finally

@@ -159,6 +159,55 @@ public class RidgePenaltySelectionTests
         policy.GetObservationCount(0).Should().Be(0);
     }
 
+    [Fact]
+    public void A_policy_copied_from_another_estimates_as_it_keeps_its_penalties_and_learns_on_its_own()
+    {
+        const int K = 3, D = 70, N = 200;
+        var (contexts, scores) = LinearData(seed: 21, K, D, N, noise: [0.05, 0.3, 0.9]);
+        using var source = new LinUcbPolicy(K, D, new() { Alpha = 0.2, Seed = 1 });
+        source.FitWithPenaltySelection(Flatten(contexts), Observations(scores), N);
+        var random = new Random(5);
+        for (int i = 0; i < 7; i++)
+        {
+            // Queued, not yet folded into the reference model: the copy must see them too.
+            source.Update(1, RandomContext(random, D), new ArmObservation(0.4, default, 0));
+        }
+
+        using var copy = new ThompsonSamplingPolicy(K, D, new() { Regularization = 9, Seed = 2 });
+        copy.CopyStateFrom(source);
+
+        Enumerable.Range(0, K).Select(copy.GetRegularization).Should().Equal(Enumerable.Range(0, K).Select(source.GetRegularization));
+        var x = RandomContext(random, D);
+        var expected = new ArmEstimate[K];
+        var actual = new ArmEstimate[K];
+        source.Estimate(x, 0, expected);
+        copy.Estimate(x, 0, actual);
+        actual.Select(e => e.PredictedScore).Should().Equal(expected.Select(e => e.PredictedScore), (a, b) => Math.Abs(a - b) < 1e-6);
+        actual.Select(e => e.Uncertainty).Should().Equal(expected.Select(e => e.Uncertainty), (a, b) => Math.Abs(a - b) < 1e-6);
+        for (int arm = 0; arm < K; arm++)
+        {
+            copy.ExportStatistics()[arm].Gram.Should().Equal(source.ExportStatistics()[arm].Gram);
+            copy.GetScoreWeights(arm).ShouldBeCloseTo(source.GetScoreWeights(arm), 1e-12, $"θ of arm {arm}");
+        }
+
+        long before = source.GetObservationCount(0);
+        copy.Update(0, x, new ArmObservation(1, default, 0));
+        source.GetObservationCount(0).Should().Be(before, "the copy learns on its own");
+        copy.GetObservationCount(0).Should().Be(before + 1);
+    }
+
+    [Fact]
+    public void Copying_from_a_policy_of_another_shape_or_a_disposed_one_is_refused()
+    {
+        using var policy = new LinUcbPolicy(2, 4);
+        policy.Invoking(p => p.CopyStateFrom(new LinUcbPolicy(3, 4))).Should().Throw<ArgumentException>().WithMessage("*3 arms and 4 features*2 arms and 4 features*");
+        policy.Invoking(p => p.CopyStateFrom(new LinUcbPolicy(2, 5))).Should().Throw<ArgumentException>().WithParameterName("source");
+        var disposed = new LinUcbPolicy(2, 4);
+        disposed.Dispose();
+        policy.Invoking(p => p.CopyStateFrom(disposed)).Should().Throw<ObjectDisposedException>();
+        policy.Invoking(p => p.CopyStateFrom(null!)).Should().Throw<ArgumentNullException>();
+    }
+
     private static double HeldOutError(List<float[]> contexts, double[] scores, List<float[]> testContexts, double[] testScores, int dimension, double penalty)
     {
         var model = new ClosedFormRidge([.. contexts.Select(ClosedFormRidge.Widen)], scores, dimension, penalty);
