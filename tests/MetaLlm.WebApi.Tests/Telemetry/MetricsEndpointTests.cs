@@ -58,8 +58,9 @@ public sealed class MetricsEndpointTests
         var chat = await client.ChatOkAsync(Prompt);
         using var feedback = await client.FeedbackAsync(chat.GetProperty("decisionId").GetString()!, 1);
 
-        collected.Activities.Should().Contain(a => a.DisplayName == "POST /chat" && a.Source.Name == "Microsoft.AspNetCore");
-        collected.Activities.Should().Contain(a => a.DisplayName == "POST /feedback/{decisionId}");
+        // The server's spans end just after the responses are sent: wait for them rather than race them.
+        await collected.WaitForAsync(a => a.DisplayName == "POST /chat" && a.Source.Name == "Microsoft.AspNetCore", TimeSpan.FromSeconds(30));
+        await collected.WaitForAsync(a => a.DisplayName == "POST /feedback/{decisionId}", TimeSpan.FromSeconds(30));
         foreach (var activity in collected.Activities)
         {
             activity.TagObjects.Select(t => t.Value?.ToString() ?? string.Empty)
