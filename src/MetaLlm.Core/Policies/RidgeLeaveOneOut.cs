@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace MetaLlm;
@@ -20,12 +21,14 @@ internal sealed class RidgeLeaveOneOut
     // Directions with less than this share of the largest eigenvalue carry no information (and no division).
     private const double RelativeEigenvalueFloor = 1e-12;
 
-    private readonly Matrix<double> _u;            // n × r
-    private readonly Matrix<double> _uSquared;     // n × r
-    private readonly double[] _eigenvalues;        // r
-    private readonly Matrix<double> _y;            // n × k
-    private readonly double[] _targets;            // the same, column by column
-    private readonly Matrix<double> _projected;    // Uᵀ y, r × k
+    private readonly int _count;          // n
+    private readonly int _rank;           // r
+    private readonly int _targetCount;    // k
+    private readonly double[] _u;         // U, row-major n × r
+    private readonly double[] _uSquared;  // U∘U, row-major n × r
+    private readonly double[] _eigenvalues;
+    private readonly double[] _targets;   // y, row-major n × k
+    private readonly double[] _projected; // Uᵀy, one row of r per target: k × r
 
     /// <summary>Decomposes the examples once, for any number of penalties.</summary>
     /// <param name="contexts">The examples' features, row-major n × d.</param>
@@ -37,34 +40,27 @@ internal sealed class RidgeLeaveOneOut
     {
         int n = count;
         int d = dimension;
-        int k = targetCount;
+        _count = n;
+        _targetCount = targetCount;
+        var x = new double[n * d];
+        TensorPrimitives.ConvertTruncating<float, double>(contexts[..(n * d)], x);
 
-        // MathNet stores matrices column by column.
-        var columns = new double[n * d];
+        // Only the decomposition goes through MathNet; the products around it are SIMD dot products on rows.
+        (_u, _eigenvalues) = n <= d ? FromExampleGram(x, n, d) : FromFeatureGram(x, n, d);
+        int r = _rank = _eigenvalues.Length;
+        _uSquared = new double[_u.Length];
+        TensorPrimitives.Multiply(_u, _u, _uSquared);
+        _targets = targets[..(n * targetCount)].ToArray();
+        _projected = new double[targetCount * r];
         for (int i = 0; i < n; i++)
         {
-            for (int j = 0; j < d; j++)
+            ReadOnlySpan<double> row = _u.AsSpan(i * r, r);
+            for (int t = 0; t < targetCount; t++)
             {
-                columns[(j * n) + i] = contexts[(i * d) + j];
+                Span<double> projected = _projected.AsSpan(t * r, r);
+                TensorPrimitives.MultiplyAdd(row, _targets[(i * targetCount) + t], projected, projected);
             }
         }
-
-        var x = Matrix<double>.Build.Dense(n, d, columns);
-        (_u, _eigenvalues) = n <= d ? FromExampleGram(x) : FromFeatureGram(x);
-
-        var yColumns = new double[n * k];
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j < k; j++)
-            {
-                yColumns[(j * n) + i] = targets[(i * k) + j];
-            }
-        }
-
-        _targets = yColumns;
-        _y = Matrix<double>.Build.Dense(n, k, yColumns);
-        _projected = _u.TransposeThisAndMultiply(_y);
-        _uSquared = _u.PointwiseMultiply(_u);
     }
 
     /// <summary>Computes every target's mean squared leave-one-out error at one penalty.</summary>
@@ -72,82 +68,123 @@ internal sealed class RidgeLeaveOneOut
     /// <returns>One error per target.</returns>
     public double[] MeanSquaredErrors(double penalty)
     {
-        int n = _y.RowCount;
-        int k = _y.ColumnCount;
-        int r = _eigenvalues.Length;
-        var shrink = Vector<double>.Build.Dense(r);
+        int n = _count;
+        int r = _rank;
+        int k = _targetCount;
+        var shrink = new double[r];
         for (int j = 0; j < r; j++)
         {
             shrink[j] = _eigenvalues[j] / (_eigenvalues[j] + penalty);
         }
 
-        var leverage = (_uSquared * shrink).ToArray();   // Hᵢᵢ
-        var scaled = Matrix<double>.Build.Dense(r, k, (j, t) => _projected[j, t] * shrink[j]);
-        var fitted = (_u * scaled).ToColumnMajorArray();
-        var y = _targets;
-        var errors = new double[k];
+        // The fitted values are U·(shrink ∘ Uᵀy), the leverages Hᵢᵢ = Σⱼ Uᵢⱼ²·shrinkⱼ.
+        var scaled = new double[k * r];
         for (int t = 0; t < k; t++)
         {
-            double sum = 0;
-            for (int i = 0; i < n; i++)
-            {
-                double error = (y[(t * n) + i] - fitted[(t * n) + i]) / (1 - leverage[i]);
-                sum += error * error;
-            }
+            TensorPrimitives.Multiply(_projected.AsSpan(t * r, r), shrink, scaled.AsSpan(t * r, r));
+        }
 
-            errors[t] = sum / n;
+        var errors = new double[k];
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<double> row = _u.AsSpan(i * r, r);
+            double leverage = TensorPrimitives.Dot(_uSquared.AsSpan(i * r, r), shrink);
+            for (int t = 0; t < k; t++)
+            {
+                double fitted = TensorPrimitives.Dot(row, scaled.AsSpan(t * r, r));
+                double error = (_targets[(i * k) + t] - fitted) / (1 - leverage);
+                errors[t] += error * error;
+            }
+        }
+
+        for (int t = 0; t < k; t++)
+        {
+            errors[t] /= n;
         }
 
         return errors;
     }
 
-    private static (Matrix<double> U, double[] S) FromExampleGram(Matrix<double> x)
+    // X Xᵀ = U S Uᵀ directly: U is the kept eigenvectors, n values each.
+    private static (double[] U, double[] S) FromExampleGram(double[] x, int n, int d)
     {
-        var evd = x.TransposeAndMultiply(x).Evd(Symmetricity.Symmetric);
-        var kept = Kept(evd.EigenValues);
-        var u = Matrix<double>.Build.Dense(x.RowCount, kept.Length);
-        var s = new double[kept.Length];
-        for (int j = 0; j < kept.Length; j++)
+        var gram = new double[n * n];
+        for (int i = 0; i < n; i++)
         {
-            s[j] = evd.EigenValues[kept[j]].Real;
-            u.SetColumn(j, evd.EigenVectors.Column(kept[j]));
-        }
-
-        return (u, s);
-    }
-
-    private static (Matrix<double> U, double[] S) FromFeatureGram(Matrix<double> x)
-    {
-        var evd = x.TransposeThisAndMultiply(x).Evd(Symmetricity.Symmetric);
-        var kept = Kept(evd.EigenValues);
-        var v = Matrix<double>.Build.Dense(x.ColumnCount, kept.Length);
-        var s = new double[kept.Length];
-        for (int j = 0; j < kept.Length; j++)
-        {
-            s[j] = evd.EigenValues[kept[j]].Real;
-            v.SetColumn(j, evd.EigenVectors.Column(kept[j]) / Math.Sqrt(s[j]));
-        }
-
-        return (x * v, s);
-    }
-
-    private static int[] Kept(Vector<System.Numerics.Complex> eigenvalues)
-    {
-        double largest = 0;
-        foreach (var value in eigenvalues)
-        {
-            largest = Math.Max(largest, value.Real);
-        }
-
-        var kept = new List<int>();
-        for (int j = 0; j < eigenvalues.Count; j++)
-        {
-            if (eigenvalues[j].Real > largest * RelativeEigenvalueFloor && eigenvalues[j].Real > 0)
+            ReadOnlySpan<double> xi = x.AsSpan(i * d, d);
+            for (int j = i; j < n; j++)
             {
-                kept.Add(j);
+                gram[(i * n) + j] = gram[(j * n) + i] = TensorPrimitives.Dot(xi, x.AsSpan(j * d, d));
             }
         }
 
-        return [.. kept];
+        var (vectors, values, kept) = Decompose(gram, n);
+        var u = new double[n * kept.Length];
+        for (int c = 0; c < kept.Length; c++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                u[(i * kept.Length) + c] = vectors[(kept[c] * n) + i];
+            }
+        }
+
+        return (u, [.. kept.Select(j => values[j])]);
+    }
+
+    // Xᵀ X = V S Vᵀ, then U = X V S^{-1/2}: one dot product of a row of X with each kept eigenvector.
+    private static (double[] U, double[] S) FromFeatureGram(double[] x, int n, int d)
+    {
+        var gram = new double[d * d];
+        for (int row = 0; row < n; row++)
+        {
+            ReadOnlySpan<double> xr = x.AsSpan(row * d, d);
+            for (int i = 0; i < d; i++)
+            {
+                double xi = xr[i];
+                if (xi != 0)
+                {
+                    Span<double> upper = gram.AsSpan((i * d) + i, d - i);
+                    TensorPrimitives.MultiplyAdd(xr[i..], xi, upper, upper);
+                }
+            }
+        }
+
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                gram[(i * d) + j] = gram[(j * d) + i];
+            }
+        }
+
+        var (vectors, values, kept) = Decompose(gram, d);
+        int r = kept.Length;
+        var scaledVectors = new double[r * d];
+        for (int c = 0; c < r; c++)
+        {
+            TensorPrimitives.Multiply(vectors.AsSpan(kept[c] * d, d), 1 / Math.Sqrt(values[kept[c]]), scaledVectors.AsSpan(c * d, d));
+        }
+
+        var u = new double[n * r];
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<double> xi = x.AsSpan(i * d, d);
+            for (int c = 0; c < r; c++)
+            {
+                u[(i * r) + c] = TensorPrimitives.Dot(xi, scaledVectors.AsSpan(c * d, d));
+            }
+        }
+
+        return (u, [.. kept.Select(j => values[j])]);
+    }
+
+    // The eigenvectors (column by column, each contiguous), the eigenvalues, and which are kept.
+    private static (double[] Vectors, double[] Values, int[] Kept) Decompose(double[] symmetric, int size)
+    {
+        var evd = Matrix<double>.Build.Dense(size, size, symmetric).Evd(Symmetricity.Symmetric);
+        var values = evd.EigenValues.Select(v => v.Real).ToArray();
+        double largest = values.Length == 0 ? 0 : values.Max();
+        var kept = Enumerable.Range(0, size).Where(j => values[j] > largest * RelativeEigenvalueFloor && values[j] > 0).ToArray();
+        return (evd.EigenVectors.ToColumnMajorArray(), values, kept);
     }
 }

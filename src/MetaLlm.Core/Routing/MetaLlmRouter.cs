@@ -242,7 +242,7 @@ public sealed class MetaLlmRouter : IChatClient
     /// With a built-in policy, each arm's ridge penalty is chosen by exact leave-one-out cross-validation on these
     /// examples (<see cref="LinearPolicyOptions.PenaltySelection"/>; <see cref="WarmStartResult.PenaltySelection"/> says
     /// what was tried and chosen). The choice is kept in snapshots. It costs more than the fit itself (with 9 arms
-    /// and 5,608 examples on 2 cores, about 0.6 s at 128 features and 4 s at 385, BENCHMARKS.md); larger warm starts
+    /// and 5,608 examples on 2 cores, about 0.12 s at 128 features and 0.65 s at 385, BENCHMARKS.md); larger warm starts
     /// are cross-validated on <see cref="LinearBanditPolicy.MaxPenaltySelectionExamples"/> of their examples.
     /// </para>
     /// </remarks>
