@@ -36,6 +36,7 @@ internal static class ReplayCommandLine
           --cold-regularization X  ridge penalty in the online setting, without warm start (default 1)
           --cold-exploration X  α / posterior scale in the online setting (default 0.5)
           --projection K        shrink the features to K (bias included) by a seeded random projection
+          --with-hashing K      append the features of a hashing-K featurizer to the featurizer's (minilm+hashing)
           --featurizer NAME     minilm (default: all-MiniLM-L6-v2 on the CPU, embeddings cached)
                                 or hashing (hashed n-grams: no model, faster, routes less well)
           --embedding-cache PATH  file minilm embeddings are kept in between runs
@@ -160,6 +161,7 @@ internal static class ReplayCommandLine
             ColdStartExploration = Number(values, "--cold-exploration", defaults.ColdStartExploration),
             FeatureDimension = Integer(values, "--dimension", defaults.FeatureDimension, 2),
             Projection = values.ContainsKey("--projection") ? Integer(values, "--projection", 0, 2) : null,
+            WithHashing = values.ContainsKey("--with-hashing") ? Integer(values, "--with-hashing", 0, 2, LinearPolicyOptions.MaxDimension) : null,
             AssumedOutputTokens = Integer(values, "--output-tokens", defaults.AssumedOutputTokens, 0),
             WordWeight = Number(values, "--word-weight", defaults.WordWeight),
             Featurizer = featurizer,
@@ -199,7 +201,7 @@ internal static class ReplayCommandLine
     private static readonly HashSet<string> KnownOptions =
     [
         "--train", "--test", "--prices", "--format", "--policies", "--settings", "--lambdas", "--seeds", "--queries", "--report", "--plot",
-        "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--penalty-selection", "--cold-regularization", "--cold-exploration", "--dimension", "--projection", "--word-weight", "--output-tokens", "--parallelism",
+        "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--penalty-selection", "--cold-regularization", "--cold-exploration", "--dimension", "--projection", "--with-hashing", "--word-weight", "--output-tokens", "--parallelism",
         "--featurizer", "--embedding-cache", "--embedding-tokens", "--validate", "--fold-seed", "--shipped-embeddings", "--write-shipped-embeddings", "--off-policy-log", "--off-policy-draws",
     ];
 

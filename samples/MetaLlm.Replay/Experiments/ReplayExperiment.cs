@@ -172,9 +172,13 @@ internal sealed class ReplayExperiment : IDisposable
         var tuning = _request.Tuning;
         var features = await PrepareFeaturesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
-        IRequestFeaturizer featurizer = tuning.Projection is int projection
-            ? new RandomProjectionFeaturizer(features.Featurizer, projection)
+        IRequestFeaturizer featurizer = tuning.WithHashing is int hashing
+            ? new ConcatenatedFeaturizer(features.Featurizer, new HashingFeaturizer(hashing))
             : features.Featurizer;
+        if (tuning.Projection is int projection)
+        {
+            featurizer = new RandomProjectionFeaturizer(featurizer, projection);
+        }
         var runner = new ReplayRunner(Test.Arms, Costs, Queries, Train?.Queries, featurizer, tuning);
 
         // Learning settings need a fresh router per seed; offline ones share one fitted router across seeds. The

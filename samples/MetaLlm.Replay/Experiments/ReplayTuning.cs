@@ -48,6 +48,9 @@ internal sealed record ReplayTuning
     /// <summary>Gets the hashing featurizer's share of weight on words (the rest goes to character trigrams).</summary>
     public double WordWeight { get; init; } = 0.5;
 
+    /// <summary>Gets the dimension of a hashing featurizer whose features are appended to the featurizer's (a <see cref="ConcatenatedFeaturizer"/>), or <see langword="null"/> for none.</summary>
+    public int? WithHashing { get; init; }
+
     /// <summary>Gets the number of features (bias included) a seeded random projection shrinks the featurizer's vectors to, or <see langword="null"/> for none.</summary>
     public int? Projection { get; init; }
 
@@ -71,6 +74,7 @@ internal sealed record ReplayTuning
             featureDimension,
             hashing ? WordWeight : null,
             hashing ? null : EmbeddingMaxTokens,
+            WithHashing,
             Projection,
             AssumedOutputTokens);
     }

@@ -15,5 +15,6 @@ internal sealed record TuningResult(
     [property: JsonPropertyName("featureDimension")] int FeatureDimension,
     [property: JsonPropertyName("wordWeight")] double? WordWeight,
     [property: JsonPropertyName("embeddingMaxTokens")] int? EmbeddingMaxTokens,
+    [property: JsonPropertyName("withHashing")] int? WithHashing,
     [property: JsonPropertyName("projection")] int? Projection,
     [property: JsonPropertyName("assumedOutputTokens")] int AssumedOutputTokens);
