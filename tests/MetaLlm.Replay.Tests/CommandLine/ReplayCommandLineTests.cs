@@ -23,6 +23,24 @@ public sealed class ReplayCommandLineTests
     }
 
     [Fact]
+    public void Feature_shaping_options_are_parsed_and_default_to_none()
+    {
+        var shaped = ReplayCommandLine.Parse(["--with-hashing", "64", "--projection", "33", "--penalty-selection", "shared", "--regularization", "5"], "/data")!;
+        var plain = ReplayCommandLine.Parse([], "/data")!;
+
+        shaped.Tuning.WithHashing.Should().Be(64);
+        shaped.Tuning.Projection.Should().Be(33);
+        shaped.Tuning.PenaltySelection.Should().Be(RidgePenaltySelection.Shared);
+        shaped.Tuning.Regularization.Should().Be(5);
+        plain.Tuning.WithHashing.Should().BeNull();
+        plain.Tuning.Projection.Should().BeNull();
+        plain.Tuning.PenaltySelection.Should().Be(RidgePenaltySelection.PerArm, "the library's default");
+        plain.Tuning.Regularization.Should().Be(1, "the library's default");
+        FluentActions.Invoking(() => ReplayCommandLine.Parse(["--with-hashing", "1"], "/data")).Should().Throw<ArgumentException>().WithMessage("*--with-hashing*");
+        FluentActions.Invoking(() => ReplayCommandLine.Parse(["--projection", "1"], "/data")).Should().Throw<ArgumentException>().WithMessage("*--projection*");
+    }
+
+    [Fact]
     public void Options_are_parsed_and_a_given_test_file_has_no_bundled_training_or_prices()
     {
         var request = ReplayCommandLine.Parse(

@@ -66,6 +66,21 @@ public sealed class ReplayExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task Appended_hashed_features_and_a_projection_reach_the_router_and_the_report()
+    {
+        var request = SmallRequest() with { Lambdas = [0.3], Seeds = 1, Settings = [ReplaySetting.Offline], Policies = [ReplayPolicy.LinUcb] };
+        request = request with { Tuning = request.Tuning with { WithHashing = 16, Projection = 9 } };
+
+        var report = await ReplayExperiment.Load(request).RunAsync();
+
+        report.Featurizer.Should().Be("hashing-32+hashing-16-projected-9");
+        report.Tuning.WithHashing.Should().Be(16);
+        report.Tuning.Projection.Should().Be(9);
+        report.Tuning.FeatureDimension.Should().Be(9);
+        report.Points.Should().ContainSingle().Which.Accuracy.Should().BeGreaterThan(report.Singles.Min(s => s.Accuracy));
+    }
+
+    [Fact]
     public async Task A_replay_without_a_training_file_has_no_nearest_neighbour_baseline()
     {
         var request = SmallRequest() with { TrainPath = null, Lambdas = [0], Seeds = 1, Settings = [ReplaySetting.Online], Policies = [ReplayPolicy.LinUcb] };
