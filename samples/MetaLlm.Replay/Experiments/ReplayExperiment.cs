@@ -304,8 +304,8 @@ internal sealed class ReplayExperiment : IDisposable
                 .GroupBy(p => (p.Policy, p.Setting))
                 .Select(g => new PolicyAiqResult(g.Key.Policy, g.Key.Setting, baselines.Aiq(g.Select(p => new CostAccuracyPoint(p.CostPerQuery, p.Accuracy)))))],
             BestSingle = bestSingle,
-            AtBestSingleBudget = points.Where(p => p.CostPerQuery <= bestSingle.CostPerQuery).OrderByDescending(p => p.Accuracy).ThenBy(p => p.CostPerQuery).FirstOrDefault(),
-            CheapestMatchingBestSingle = points.Where(p => p.Accuracy >= bestSingle.Accuracy).OrderBy(p => p.CostPerQuery).FirstOrDefault(),
+            AtBestSingleBudget = BestSingleComparison.MostAccurateWithin(points, p => p.CostPerQuery, p => p.Accuracy, bestSingle.CostPerQuery),
+            CheapestMatchingBestSingle = BestSingleComparison.CheapestReaching(points, p => p.CostPerQuery, p => p.Accuracy, bestSingle.Accuracy),
             ZeroRouterFrontier = [.. baselines.ZeroRouter.Vertices.Select(v => new BaselineResult(v.Accuracy, v.Cost))],
             RouterFrontier = [.. routerFrontier.Vertices.Select(v => new BaselineResult(v.Accuracy, v.Cost))],
         };

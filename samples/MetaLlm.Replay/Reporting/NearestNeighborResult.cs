@@ -23,8 +23,8 @@ internal sealed record NearestNeighborResult(
                 .ToDictionary(e => e.k.ToString(CultureInfo.InvariantCulture), e => Math.Round(e.Item2, 6)),
             baselines.Aiq(baseline.Points.Select(p => p.Point)),
             points,
-            points.Where(p => p.CostPerQuery <= bestSingle.CostPerQuery).OrderByDescending(p => p.Accuracy).ThenBy(p => p.CostPerQuery).FirstOrDefault(),
-            points.Where(p => p.Accuracy >= bestSingle.Accuracy).OrderBy(p => p.CostPerQuery).FirstOrDefault());
+            BestSingleComparison.MostAccurateWithin(points, p => p.CostPerQuery, p => p.Accuracy, bestSingle.CostPerQuery),
+            BestSingleComparison.CheapestReaching(points, p => p.CostPerQuery, p => p.Accuracy, bestSingle.Accuracy));
     }
 
     /// <summary>One line for the console.</summary>

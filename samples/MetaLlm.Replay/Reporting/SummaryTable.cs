@@ -1,4 +1,5 @@
 using System.Globalization;
+using MetaLlm.Replay.Evaluation;
 using Spectre.Console;
 
 namespace MetaLlm.Replay.Reporting;
@@ -33,8 +34,8 @@ internal static class SummaryTable
         foreach (var group in report.Points.GroupBy(p => (p.Policy, p.Setting)))
         {
             double aiq = report.AiqByPolicy.First(a => a.Policy == group.Key.Policy && a.Setting == group.Key.Setting).Aiq;
-            var budget = group.Where(p => p.CostPerQuery <= report.BestSingle.CostPerQuery).OrderByDescending(p => p.Accuracy).FirstOrDefault();
-            var matching = group.Where(p => p.Accuracy >= report.BestSingle.Accuracy).OrderBy(p => p.CostPerQuery).FirstOrDefault();
+            var budget = BestSingleComparison.MostAccurateWithin(group, p => p.CostPerQuery, p => p.Accuracy, report.BestSingle.CostPerQuery);
+            var matching = BestSingleComparison.CheapestReaching(group, p => p.CostPerQuery, p => p.Accuracy, report.BestSingle.Accuracy);
             policies.AddRow($"{group.Key.Policy} ({group.Key.Setting})", F(aiq), budget is null ? "-" : Point(budget), matching is null ? "-" : Point(matching));
         }
 

@@ -1,3 +1,4 @@
+using MetaLlm.Replay.Evaluation;
 using MetaLlm.Replay.Experiments;
 using MetaLlm.Replay.Reporting;
 
@@ -90,10 +91,10 @@ internal static class ValidationSummary
 
     // The same rules as the replay report's atBestSingleBudget and cheapestMatchingBestSingle.
     private static RouterPointResult? AtBestSingleCost(IEnumerable<RouterPointResult> points, SingleModelResult best) =>
-        points.Where(p => p.CostPerQuery <= best.CostPerQuery).OrderByDescending(p => p.Accuracy).ThenBy(p => p.CostPerQuery).FirstOrDefault();
+        BestSingleComparison.MostAccurateWithin(points, p => p.CostPerQuery, p => p.Accuracy, best.CostPerQuery);
 
     private static RouterPointResult? CheapestMatching(IEnumerable<RouterPointResult> points, SingleModelResult best) =>
-        points.Where(p => p.Accuracy >= best.Accuracy).OrderBy(p => p.CostPerQuery).FirstOrDefault();
+        BestSingleComparison.CheapestReaching(points, p => p.CostPerQuery, p => p.Accuracy, best.Accuracy);
 
     private static ValidationPointResult? Brief(RouterPointResult? point) =>
         point is null ? null : new(point.Policy, point.Setting, point.Lambda, point.Accuracy, point.AccuracyStd, point.CostPerQuery);
