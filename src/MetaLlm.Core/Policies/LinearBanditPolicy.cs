@@ -251,8 +251,9 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
         }
     }
 
-    // Every arm's sums, penalty and inverse, copied under the arms' locks.
-    private (ArmStatistics Statistics, double Penalty, bool Chosen, double[] Inverse)[] CaptureState()
+    // Every arm's sums (with the penalty when it was chosen), its penalty and, when asked, its inverse, copied under the
+    // arms' locks.
+    private (ArmStatistics Statistics, double Penalty, bool Chosen, double[] Inverse)[] CaptureState(bool withInverses)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var states = new (ArmStatistics, double, bool, double[])[ArmCount];
@@ -265,7 +266,8 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
                 var statistics = new ArmStatistics(Dimension);
                 _arms[arm].ExportTo(statistics);
                 var model = _arms[arm].Model;
-                states[arm] = (statistics, model.Regularization, model.IsRegularizationChosen, model.Inverse.ToArray());
+                statistics.Regularization = model.IsRegularizationChosen ? model.Regularization : null;
+                states[arm] = (statistics, model.Regularization, model.IsRegularizationChosen, withInverses ? model.Inverse.ToArray() : []);
             }
         }
         finally
@@ -472,29 +474,8 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<ArmStatistics> ExportStatistics()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        EnterAll();
-        try
-        {
-            var statistics = new ArmStatistics[ArmCount];
-            for (int arm = 0; arm < ArmCount; arm++)
-            {
-                _arms[arm].Synchronize();
-                statistics[arm] = new ArmStatistics(Dimension);
-                _arms[arm].ExportTo(statistics[arm]);
-                var model = _arms[arm].Model;
-                statistics[arm].Regularization = model.IsRegularizationChosen ? model.Regularization : null;
-            }
-
-            return statistics;
-        }
-        finally
-        {
-            ExitAll();
-        }
-    }
+    public IReadOnlyList<ArmStatistics> ExportStatistics() =>
+        [.. CaptureState(withInverses: false).Select(state => state.Statistics)];
 
     /// <inheritdoc />
     public void ImportStatistics(IReadOnlyList<ArmStatistics> statistics)
@@ -579,7 +560,7 @@ public abstract class LinearBanditPolicy : IRoutingPolicy, IDisposable
 
         // The source is read under its own locks, then released before this policy's are taken: two policies
         // copying from each other at once cannot deadlock.
-        var states = source.CaptureState();
+        var states = source.CaptureState(withInverses: true);
         EnterAll();
         try
         {

@@ -55,7 +55,7 @@ public sealed class RidgeRegressionModel
     /// <summary>Gets the ridge penalty p on the diagonal of <c>A</c>.</summary>
     public double Regularization { get; private set; }
 
-    /// <summary>Gets whether <see cref="Regularization"/> was chosen for this model (from data, or by <see cref="ChangeRegularization"/>) rather than given to its constructor.</summary>
+    /// <summary>Gets whether <see cref="Regularization"/> was chosen for this model (by a warm start's selection, or restored as chosen) rather than given to its constructor.</summary>
     internal bool IsRegularizationChosen { get; private set; }
 
     /// <summary>Gets the number of observations the model has learned from.</summary>
@@ -311,20 +311,6 @@ public sealed class RidgeRegressionModel
     public void Refactorize()
     {
         var inverse = Invert(_gram, Regularization, Dimension);
-        inverse.CopyTo(_inverse, 0);
-        RefreshWeights();
-    }
-
-    /// <summary>Changes the ridge penalty and recomputes <c>A⁻¹</c> and θ from the same sums.</summary>
-    /// <param name="regularization">The new penalty; positive and finite.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The penalty is not positive and finite.</exception>
-    /// <exception cref="ArgumentException"><c>G + pI</c> is not positive definite (the model is left unchanged).</exception>
-    public void ChangeRegularization(double regularization)
-    {
-        CheckRegularization(regularization);
-        var inverse = Invert(_gram, regularization, Dimension);
-        Regularization = regularization;
-        IsRegularizationChosen = true;
         inverse.CopyTo(_inverse, 0);
         RefreshWeights();
     }
