@@ -120,6 +120,30 @@ public sealed class MetaLlmRouterBuilder
     }
 
     /// <summary>
+    /// Projects the featurizer configured so far (the default hashing featurizer when none is) onto the principal
+    /// components saved in <paramref name="path"/> by <see cref="PrincipalComponentFeaturizer.Save(string)"/>; call it
+    /// after the featurizer is chosen. The file is read when the router is first resolved.
+    /// </summary>
+    /// <param name="path">The saved projection, fitted on the same featurizer (its fingerprint is checked).</param>
+    /// <returns>This builder.</returns>
+    /// <remarks>
+    /// Fit the projection once on a sample of the traffic's prompts (<see cref="PrincipalComponentFeaturizer.FitAsync"/>;
+    /// no outcomes needed), save it, and deploy the file with the router's state: every instance and restart then
+    /// decides on the same features. A missing, damaged or mismatched file makes resolving the router fail with the reason.
+    /// </remarks>
+    public MetaLlmRouterBuilder UsePrincipalComponents(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var innerFactory = _featurizerFactory;
+        return UseFeaturizer(services =>
+        {
+            var inner = innerFactory?.Invoke(services)
+                ?? new HashingFeaturizer(services.GetRequiredService<IOptionsMonitor<MetaLlmRouterOptions>>().Get(OptionsName).FeatureDimension);
+            return PrincipalComponentFeaturizer.Load(path, inner);
+        });
+    }
+
+    /// <summary>
     /// Keeps what the router learns in a file: it is loaded when the router is first resolved (before any request),
     /// saved every <paramref name="autosaveInterval"/> by a hosted service, and once more when the host stops.
     /// </summary>
