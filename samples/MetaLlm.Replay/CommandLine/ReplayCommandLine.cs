@@ -36,6 +36,9 @@ internal static class ReplayCommandLine
           --cold-regularization X  ridge penalty in the online setting, without warm start (default 1)
           --cold-exploration X  α / posterior scale in the online setting (default 0.5)
           --projection K        shrink the features to K (bias included) by a seeded random projection
+          --pca K[:whiten]      shrink the features to their K − 1 leading principal components plus a bias,
+                                fitted on the training file's prompts (the test file's when there is
+                                none; no outcomes are read); :whiten scales each to unit variance
           --with-hashing K      append the features of a hashing-K featurizer to the featurizer's (minilm+hashing)
           --featurizer NAME     minilm (default: all-MiniLM-L6-v2 on the CPU, embeddings cached)
                                 or hashing (hashed n-grams: no model, faster, routes less well)
@@ -161,6 +164,8 @@ internal static class ReplayCommandLine
             ColdStartExploration = Number(values, "--cold-exploration", defaults.ColdStartExploration),
             FeatureDimension = Integer(values, "--dimension", defaults.FeatureDimension, 2),
             Projection = values.ContainsKey("--projection") ? Integer(values, "--projection", 0, 2) : null,
+            PrincipalComponents = values.TryGetValue("--pca", out string? pca) ? ParsePrincipalComponents(pca).Count : null,
+            WhitenPrincipalComponents = pca is not null && ParsePrincipalComponents(pca).Whiten,
             WithHashing = values.ContainsKey("--with-hashing") ? Integer(values, "--with-hashing", 0, 2, LinearPolicyOptions.MaxDimension) : null,
             AssumedOutputTokens = Integer(values, "--output-tokens", defaults.AssumedOutputTokens, 0),
             WordWeight = Number(values, "--word-weight", defaults.WordWeight),
@@ -201,7 +206,7 @@ internal static class ReplayCommandLine
     private static readonly HashSet<string> KnownOptions =
     [
         "--train", "--test", "--prices", "--format", "--policies", "--settings", "--lambdas", "--seeds", "--queries", "--report", "--plot",
-        "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--penalty-selection", "--cold-regularization", "--cold-exploration", "--dimension", "--projection", "--with-hashing", "--word-weight", "--output-tokens", "--parallelism",
+        "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--penalty-selection", "--cold-regularization", "--cold-exploration", "--dimension", "--projection", "--pca", "--with-hashing", "--word-weight", "--output-tokens", "--parallelism",
         "--featurizer", "--embedding-cache", "--embedding-tokens", "--validate", "--fold-seed", "--shipped-embeddings", "--write-shipped-embeddings", "--off-policy-log", "--off-policy-draws",
     ];
 
@@ -220,6 +225,19 @@ internal static class ReplayCommandLine
     }
 
     private static IEnumerable<string> List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static (int Count, bool Whiten) ParsePrincipalComponents(string value)
+    {
+        string[] parts = value.Split(':');
+        bool whiten = parts.Length == 2 && string.Equals(parts[1], "whiten", StringComparison.OrdinalIgnoreCase);
+        if (parts.Length > 2 || (parts.Length == 2 && !whiten)
+            || !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) || count < 2)
+        {
+            throw new ArgumentException($"--pca must be K or K:whiten with K at least 2, not '{value}'.");
+        }
+
+        return (count, whiten);
+    }
 
     private static DatasetFormat ParseFormat(string value) => value.ToLowerInvariant() switch
     {

@@ -175,6 +175,16 @@ internal sealed class ReplayExperiment : IDisposable
         IRequestFeaturizer featurizer = tuning.WithHashing is int hashing
             ? new ConcatenatedFeaturizer(features.Featurizer, new HashingFeaturizer(hashing))
             : features.Featurizer;
+        if (tuning.PrincipalComponents is int components)
+        {
+            // Fitted on prompts alone (never outcomes): the training file's, or the replayed file's when there is none,
+            // as a production router would fit them on a sample of its own traffic.
+            var samples = Train?.Queries ?? Test.Queries;
+            var vectors = await FeaturizeAsync(featurizer, samples, cancellationToken).ConfigureAwait(false);
+            featurizer = PrincipalComponentFeaturizer.Fit(
+                featurizer, [.. vectors.SelectMany(v => v)], vectors.Count, Math.Min(components, featurizer.Dimension), tuning.WhitenPrincipalComponents);
+        }
+
         if (tuning.Projection is int projection)
         {
             featurizer = new RandomProjectionFeaturizer(featurizer, projection);
@@ -302,7 +312,15 @@ internal sealed class ReplayExperiment : IDisposable
             Tuning = tuning.ToResult(featurizer.Dimension),
             AiqByPolicy = [.. points
                 .GroupBy(p => (p.Policy, p.Setting))
-                .Select(g => new PolicyAiqResult(g.Key.Policy, g.Key.Setting, baselines.Aiq(g.Select(p => new CostAccuracyPoint(p.CostPerQuery, p.Accuracy)))))],
+                .Select(g => new PolicyAiqResult(
+                    g.Key.Policy,
+                    g.Key.Setting,
+                    baselines.Aiq(g.Select(p => new CostAccuracyPoint(p.CostPerQuery, p.Accuracy))),
+                    [.. results
+                        .Where(r => r.Policy == g.Key.Policy && r.Setting.ToName() == g.Key.Setting)
+                        .GroupBy(r => r.Seed)
+                        .OrderBy(s => s.Key)
+                        .Select(s => baselines.Aiq(s.Select(r => new CostAccuracyPoint(r.CostPerQuery, r.Accuracy))))]))],
             BestSingle = bestSingle,
             AtBestSingleBudget = BestSingleComparison.MostAccurateWithin(points, p => p.CostPerQuery, p => p.Accuracy, bestSingle.CostPerQuery),
             CheapestMatchingBestSingle = BestSingleComparison.CheapestReaching(points, p => p.CostPerQuery, p => p.Accuracy, bestSingle.Accuracy),

@@ -54,6 +54,12 @@ internal sealed record ReplayTuning
     /// <summary>Gets the number of features (bias included) a seeded random projection shrinks the featurizer's vectors to, or <see langword="null"/> for none.</summary>
     public int? Projection { get; init; }
 
+    /// <summary>Gets the number of features (bias included) of a principal-component projection fitted on the training file's prompts (the test file's without one), or <see langword="null"/> for none.</summary>
+    public int? PrincipalComponents { get; init; }
+
+    /// <summary>Gets whether the principal-component projection divides each coordinate by its standard deviation.</summary>
+    public bool WhitenPrincipalComponents { get; init; }
+
     /// <summary>Gets the answer length assumed when a file records no output tokens.</summary>
     public int AssumedOutputTokens { get; init; } = 200;
 
@@ -76,6 +82,8 @@ internal sealed record ReplayTuning
             hashing ? null : EmbeddingMaxTokens,
             WithHashing,
             Projection,
+            PrincipalComponents,
+            PrincipalComponents is null ? null : WhitenPrincipalComponents,
             AssumedOutputTokens);
     }
 }

@@ -17,4 +17,6 @@ internal sealed record TuningResult(
     [property: JsonPropertyName("embeddingMaxTokens")] int? EmbeddingMaxTokens,
     [property: JsonPropertyName("withHashing")] int? WithHashing,
     [property: JsonPropertyName("projection")] int? Projection,
+    [property: JsonPropertyName("principalComponents")] int? PrincipalComponents,
+    [property: JsonPropertyName("whitenPrincipalComponents")] bool? WhitenPrincipalComponents,
     [property: JsonPropertyName("assumedOutputTokens")] int AssumedOutputTokens);

@@ -41,6 +41,24 @@ public sealed class ReplayCommandLineTests
     }
 
     [Fact]
+    public void Principal_components_are_parsed_with_or_without_whitening_and_default_to_none()
+    {
+        var plain = ReplayCommandLine.Parse(["--pca", "32"], "/data")!;
+        var whitened = ReplayCommandLine.Parse(["--pca", "17:whiten"], "/data")!;
+        var none = ReplayCommandLine.Parse([], "/data")!;
+
+        plain.Tuning.PrincipalComponents.Should().Be(32);
+        plain.Tuning.WhitenPrincipalComponents.Should().BeFalse();
+        whitened.Tuning.PrincipalComponents.Should().Be(17);
+        whitened.Tuning.WhitenPrincipalComponents.Should().BeTrue();
+        none.Tuning.PrincipalComponents.Should().BeNull();
+        foreach (string bad in new[] { "1", "x", "32:white", "32:whiten:1", "" })
+        {
+            FluentActions.Invoking(() => ReplayCommandLine.Parse(["--pca", bad], "/data")).Should().Throw<ArgumentException>().WithMessage("*--pca*", bad);
+        }
+    }
+
+    [Fact]
     public void Options_are_parsed_and_a_given_test_file_has_no_bundled_training_or_prices()
     {
         var request = ReplayCommandLine.Parse(

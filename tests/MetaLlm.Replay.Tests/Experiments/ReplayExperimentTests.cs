@@ -81,6 +81,23 @@ public sealed class ReplayExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task Principal_components_fitted_on_the_prompts_reach_the_router_and_the_report_has_each_seeds_AIQ()
+    {
+        var request = SmallRequest() with { TrainPath = null, Lambdas = [0, 0.3], Seeds = 3, Settings = [ReplaySetting.Online], Policies = [ReplayPolicy.LinUcb] };
+        request = request with { Tuning = request.Tuning with { PrincipalComponents = 5 } };
+
+        var report = await ReplayExperiment.Load(request).RunAsync();
+
+        report.Featurizer.Should().Be("hashing-32-pca-5");
+        report.Tuning.PrincipalComponents.Should().Be(5);
+        report.Tuning.WhitenPrincipalComponents.Should().BeFalse();
+        report.Tuning.FeatureDimension.Should().Be(5);
+        var aiq = report.AiqByPolicy.Should().ContainSingle().Subject;
+        aiq.AiqBySeed.Should().HaveCount(3).And.OnlyContain(a => a >= report.Aiq.ZeroRouter - 1e-12 && a <= report.Aiq.Oracle + 1e-12);
+        aiq.AiqBySeed.Distinct().Should().HaveCountGreaterThan(1, "each seed learns on its own order of the queries");
+    }
+
+    [Fact]
     public async Task A_replay_without_a_training_file_has_no_nearest_neighbour_baseline()
     {
         var request = SmallRequest() with { TrainPath = null, Lambdas = [0], Seeds = 1, Settings = [ReplaySetting.Online], Policies = [ReplayPolicy.LinUcb] };
