@@ -35,6 +35,9 @@ internal static class ReplayCommandLine
                                  --penalty-selection configured (default 1)
           --cold-regularization X  ridge penalty in the online setting, without warm start (default 1)
           --cold-exploration X  α / posterior scale in the online setting (default 0.5)
+          --cold-pca K          features of the online setting: the K − 1 leading principal components of the
+                                featurizer's vectors plus a bias, fitted on the prompts alone (default 16;
+                                none: the full features; not applied with --pca or --projection)
           --projection K        shrink the features to K (bias included) by a seeded random projection
           --pca K[:whiten]      shrink the features to their K − 1 leading principal components plus a bias,
                                 fitted on the training file's prompts (the test file's when there is
@@ -162,6 +165,9 @@ internal static class ReplayCommandLine
             PenaltySelection = values.TryGetValue("--penalty-selection", out string? selection) ? PenaltySelectionNames.Parse(selection) : defaults.PenaltySelection,
             ColdStartRegularization = Number(values, "--cold-regularization", defaults.ColdStartRegularization),
             ColdStartExploration = Number(values, "--cold-exploration", defaults.ColdStartExploration),
+            ColdStartPrincipalComponents = values.TryGetValue("--cold-pca", out string? coldPca)
+                ? (string.Equals(coldPca, "none", StringComparison.OrdinalIgnoreCase) ? null : Integer(values, "--cold-pca", 0, 2))
+                : defaults.ColdStartPrincipalComponents,
             FeatureDimension = Integer(values, "--dimension", defaults.FeatureDimension, 2),
             Projection = values.ContainsKey("--projection") ? Integer(values, "--projection", 0, 2) : null,
             PrincipalComponents = values.TryGetValue("--pca", out string? pca) ? ParsePrincipalComponents(pca).Count : null,
@@ -206,7 +212,7 @@ internal static class ReplayCommandLine
     private static readonly HashSet<string> KnownOptions =
     [
         "--train", "--test", "--prices", "--format", "--policies", "--settings", "--lambdas", "--seeds", "--queries", "--report", "--plot",
-        "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--penalty-selection", "--cold-regularization", "--cold-exploration", "--dimension", "--projection", "--pca", "--with-hashing", "--word-weight", "--output-tokens", "--parallelism",
+        "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--penalty-selection", "--cold-regularization", "--cold-exploration", "--cold-pca", "--dimension", "--projection", "--pca", "--with-hashing", "--word-weight", "--output-tokens", "--parallelism",
         "--featurizer", "--embedding-cache", "--embedding-tokens", "--validate", "--fold-seed", "--shipped-embeddings", "--write-shipped-embeddings", "--off-policy-log", "--off-policy-draws",
     ];
 

@@ -175,21 +175,23 @@ internal sealed class ReplayExperiment : IDisposable
         IRequestFeaturizer featurizer = tuning.WithHashing is int hashing
             ? new ConcatenatedFeaturizer(features.Featurizer, new HashingFeaturizer(hashing))
             : features.Featurizer;
+        IRequestFeaturizer? coldStartFeaturizer = null;
         if (tuning.PrincipalComponents is int components)
         {
-            // Fitted on prompts alone (never outcomes): the training file's, or the replayed file's when there is none,
-            // as a production router would fit them on a sample of its own traffic.
-            var samples = Train?.Queries ?? Test.Queries;
-            var vectors = await FeaturizeAsync(featurizer, samples, cancellationToken).ConfigureAwait(false);
-            featurizer = PrincipalComponentFeaturizer.Fit(
-                featurizer, [.. vectors.SelectMany(v => v)], vectors.Count, Math.Min(components, featurizer.Dimension), tuning.WhitenPrincipalComponents);
+            featurizer = await FitPrincipalComponentsAsync(featurizer, components, tuning.WhitenPrincipalComponents, cancellationToken).ConfigureAwait(false);
+        }
+        else if (tuning.Projection is null && tuning.ColdStartPrincipalComponents is int coldComponents
+            && coldComponents < featurizer.Dimension && Settings.Contains(ReplaySetting.Online))
+        {
+            coldStartFeaturizer = await FitPrincipalComponentsAsync(featurizer, coldComponents, whiten: false, cancellationToken).ConfigureAwait(false);
         }
 
         if (tuning.Projection is int projection)
         {
             featurizer = new RandomProjectionFeaturizer(featurizer, projection);
         }
-        var runner = new ReplayRunner(Test.Arms, Costs, Queries, Train?.Queries, featurizer, tuning);
+
+        var runner = new ReplayRunner(Test.Arms, Costs, Queries, Train?.Queries, featurizer, tuning, coldStartFeaturizer);
 
         // Learning settings need a fresh router per seed; offline ones share one fitted router across seeds. The
         // dearest jobs (with a warm start) go first so the cores stay busy to the end.
@@ -218,6 +220,7 @@ internal sealed class ReplayExperiment : IDisposable
                 runner, logging, _request.Policies, tuning, _request.Lambdas, _request.Seeds, Costs.CostReferenceUsd, replays, _request.MaxParallelism, progress, cancellationToken).ConfigureAwait(false);
         }
 
+        report.ColdStartFeaturizer = Settings.Contains(ReplaySetting.Online) ? runner.ColdStartFeaturizer.Name : null;
         report.WarmStart = runner.WarmStart is { } warmStart ? WarmStartSummary.From(warmStart, runner.Arms) : null;
         if (Train is not null)
         {
@@ -231,6 +234,17 @@ internal sealed class ReplayExperiment : IDisposable
         report.ElapsedSeconds = Math.Round((clock.Elapsed + features.Elapsed).TotalSeconds, 2);
         report.FeaturizingSeconds = Math.Round(features.Elapsed.TotalSeconds, 2);
         return report;
+    }
+
+    /// <summary>
+    /// Fits <paramref name="featurizer"/>'s leading principal components on prompts alone (never outcomes): the training
+    /// file's, or the replayed file's when there is none, as a production router fits them on a sample of its traffic.
+    /// </summary>
+    private async Task<PrincipalComponentFeaturizer> FitPrincipalComponentsAsync(IRequestFeaturizer featurizer, int components, bool whiten, CancellationToken cancellationToken)
+    {
+        var samples = Train?.Queries ?? Test.Queries;
+        var vectors = await FeaturizeAsync(featurizer, samples, cancellationToken).ConfigureAwait(false);
+        return PrincipalComponentFeaturizer.Fit(featurizer, [.. vectors.SelectMany(v => v)], vectors.Count, Math.Min(components, featurizer.Dimension), whiten);
     }
 
     private static async Task<List<float[]>> FeaturizeAsync(IRequestFeaturizer featurizer, IReadOnlyList<ReplayQuery> queries, CancellationToken cancellationToken)

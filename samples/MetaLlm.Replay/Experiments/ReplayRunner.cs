@@ -17,12 +17,15 @@ internal sealed class ReplayRunner
     private readonly IReadOnlyList<WarmStartExample> _warmStart;
     private readonly ReplayCostModel _costs;
     private readonly IRequestFeaturizer _featurizer;
+    private readonly IRequestFeaturizer _coldStartFeaturizer;
     private readonly ReplayTuning _tuning;
     private readonly object _warmStartGate = new();
     private Task<LinearBanditPolicy>? _warmStartState;
 
-    public ReplayRunner(IReadOnlyList<string> arms, ReplayCostModel costs, IReadOnlyList<ReplayQuery> test, IReadOnlyList<ReplayQuery>? train, IRequestFeaturizer featurizer, ReplayTuning tuning)
+    /// <param name="coldStartFeaturizer">The featurizer of the routers that learn from scratch (setting online), or <see langword="null"/> for <paramref name="featurizer"/>.</param>
+    public ReplayRunner(IReadOnlyList<string> arms, ReplayCostModel costs, IReadOnlyList<ReplayQuery> test, IReadOnlyList<ReplayQuery>? train, IRequestFeaturizer featurizer, ReplayTuning tuning, IRequestFeaturizer? coldStartFeaturizer = null)
     {
+        _coldStartFeaturizer = coldStartFeaturizer ?? featurizer;
         _arms = [.. arms.Select((name, i) => new RouterArm(name, new RecordedChatClient(i, name), costs.Pricing[i]))];
         _armIndex = arms.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         _test = test;
@@ -31,6 +34,9 @@ internal sealed class ReplayRunner
         _tuning = tuning;
         _warmStart = train is null ? [] : [.. train.Select(q => ToWarmStartExample(arms, q))];
     }
+
+    /// <summary>Gets the featurizer of the routers that learn from scratch (setting online).</summary>
+    public IRequestFeaturizer ColdStartFeaturizer => _coldStartFeaturizer;
 
     /// <summary>Gets the arms every replayed router routes among.</summary>
     public IReadOnlyList<RouterArm> Arms => _arms;
@@ -63,7 +69,7 @@ internal sealed class ReplayRunner
 
         var options = policy.CreateOptions(_tuning, setting, lambda, seeds[0], _costs.CostReferenceUsd, _test.Count * seeds.Count);
         using var warmPolicy = setting.UsesTraining() ? await CopyWarmPolicyAsync(options, cancellationToken).ConfigureAwait(false) : null;
-        using var router = new MetaLlmRouter(_arms, options, warmPolicy, featurizer: _featurizer);
+        using var router = new MetaLlmRouter(_arms, options, warmPolicy, featurizer: setting.UsesTraining() ? _featurizer : _coldStartFeaturizer);
 
         var results = new List<ReplayRunResult>(seeds.Count);
         foreach (int seed in seeds)

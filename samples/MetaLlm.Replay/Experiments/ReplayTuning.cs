@@ -34,6 +34,15 @@ internal sealed record ReplayTuning
     public double ColdStartExploration { get; init; } = 0.5;
 
     /// <summary>
+    /// Gets the number of features (bias included) the online setting decides on: the featurizer's leading principal
+    /// components, fitted on the prompts alone (the training file's, or the replayed file's without one), since a router
+    /// learning from scratch wastes its first thousands of queries exploring the hundreds of weak directions of a full
+    /// embedding; <see langword="null"/> routes on the full features. Not applied with <see cref="PrincipalComponents"/>
+    /// or <see cref="Projection"/>, which shape every setting's features.
+    /// </summary>
+    public int? ColdStartPrincipalComponents { get; init; } = 16;
+
+    /// <summary>
     /// Gets the featurizer every router routes on. MiniLM is the default because it routes better on dcrouter with every
     /// warm-started policy (README); hashing needs no model and replays several times faster.
     /// </summary>
@@ -76,6 +85,7 @@ internal sealed record ReplayTuning
             PenaltySelection.ToName(),
             ColdStartRegularization,
             ColdStartExploration,
+            ColdStartPrincipalComponents,
             Featurizer.ToName(),
             featureDimension,
             hashing ? WordWeight : null,

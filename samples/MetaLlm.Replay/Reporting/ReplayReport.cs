@@ -29,6 +29,10 @@ internal sealed class ReplayReport
     [JsonPropertyName("featurizer")]
     public required string Featurizer { get; init; }
 
+    /// <summary>Gets or sets the featurizer of the routers that learn from scratch (setting online), or <see langword="null"/> when none was replayed.</summary>
+    [JsonPropertyName("coldStartFeaturizer")]
+    public string? ColdStartFeaturizer { get; set; }
+
     [JsonPropertyName("elapsedSeconds")]
     public double ElapsedSeconds { get; set; }
 

@@ -11,6 +11,11 @@ internal static class SummaryTable
     {
         string training = report.TrainDataset is null ? string.Empty : Invariant($", warm start from {Markup.Escape(report.TrainDataset)} ({report.TrainQueries} queries)");
         console.MarkupLine(Invariant($"[bold]{Markup.Escape(report.Dataset)}[/]: {report.Queries} queries × {report.Arms.Count} models{training}, featurizer {Markup.Escape(report.Featurizer)}"));
+        if (report.ColdStartFeaturizer is { } cold && cold != report.Featurizer)
+        {
+            console.MarkupLine(Invariant($"Learning from scratch (online) on {Markup.Escape(cold)}: its leading principal components, fitted on the prompts alone"));
+        }
+
         console.MarkupLine("[grey]Cost: " + Markup.Escape(report.CostEstimate) + "[/]");
         if (report.WarmStart is { } warm)
         {

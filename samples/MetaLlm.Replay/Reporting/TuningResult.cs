@@ -11,6 +11,7 @@ internal sealed record TuningResult(
     [property: JsonPropertyName("penaltySelection")] string PenaltySelection,
     [property: JsonPropertyName("coldStartRegularization")] double ColdStartRegularization,
     [property: JsonPropertyName("coldStartExploration")] double ColdStartExploration,
+    [property: JsonPropertyName("coldStartPrincipalComponents")] int? ColdStartPrincipalComponents,
     [property: JsonPropertyName("featurizer")] string Featurizer,
     [property: JsonPropertyName("featureDimension")] int FeatureDimension,
     [property: JsonPropertyName("wordWeight")] double? WordWeight,

@@ -92,6 +92,7 @@ internal sealed class CrossValidation : IDisposable
         var clock = Stopwatch.StartNew();
         var foldRuns = new List<(int Queries, IReadOnlyList<ReplayRunResult> Runs)>();
         var foldResults = new List<ValidationFoldResult>();
+        ReplayReport? lastFold = null;
         for (int i = 0; i < Folds.Count; i++)
         {
             var runs = new ConcurrentQueue<ReplayRunResult>();
@@ -104,6 +105,7 @@ internal sealed class CrossValidation : IDisposable
                 cancellationToken).ConfigureAwait(false);
             foldRuns.Add((Folds[i].Test.Queries.Count, [.. runs]));
             foldResults.Add(ValidationSummary.Summarize(Folds[i].Name, report, Folds[i].Train.Queries.Count, keepPoints: true));
+            lastFold = report;
         }
 
         // The pooled report replays the whole file, each query by its own fold's router: the baselines are those of
@@ -111,6 +113,7 @@ internal sealed class CrossValidation : IDisposable
         int meanTrain = (int)Math.Round(Folds.Average(f => f.Train.Queries.Count));
         var pooled = ReplayExperiment.BuildReport(
             DatasetName, Data.Arms, Data.Queries, _experiments[0].Costs, ValidationSummary.Pool(foldRuns), features.Featurizer, _request.Tuning, $"{DatasetName}, the folds not held out", meanTrain);
+        pooled.ColdStartFeaturizer = lastFold?.ColdStartFeaturizer;
         pooled.ElapsedSeconds = Math.Round((clock.Elapsed + features.Elapsed).TotalSeconds, 2);
         pooled.FeaturizingSeconds = Math.Round(features.Elapsed.TotalSeconds, 2);
         pooled.Validation = new ValidationReport

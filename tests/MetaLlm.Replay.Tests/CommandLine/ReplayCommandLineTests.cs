@@ -52,6 +52,10 @@ public sealed class ReplayCommandLineTests
         whitened.Tuning.PrincipalComponents.Should().Be(17);
         whitened.Tuning.WhitenPrincipalComponents.Should().BeTrue();
         none.Tuning.PrincipalComponents.Should().BeNull();
+        none.Tuning.ColdStartPrincipalComponents.Should().Be(16, "learning from scratch decides on 16 features by default");
+        ReplayCommandLine.Parse(["--cold-pca", "8"], "/data")!.Tuning.ColdStartPrincipalComponents.Should().Be(8);
+        ReplayCommandLine.Parse(["--cold-pca", "none"], "/data")!.Tuning.ColdStartPrincipalComponents.Should().BeNull();
+        FluentActions.Invoking(() => ReplayCommandLine.Parse(["--cold-pca", "1"], "/data")).Should().Throw<ArgumentException>().WithMessage("*--cold-pca*");
         foreach (string bad in new[] { "1", "x", "32:white", "32:whiten:1", "" })
         {
             FluentActions.Invoking(() => ReplayCommandLine.Parse(["--pca", bad], "/data")).Should().Throw<ArgumentException>().WithMessage("*--pca*", bad);

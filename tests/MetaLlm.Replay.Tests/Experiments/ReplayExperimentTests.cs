@@ -5,6 +5,7 @@ using MetaLlm.Replay.DatasetReaders;
 using MetaLlm.Replay.Evaluation;
 using MetaLlm.Replay.Experiments;
 using MetaLlm.Replay.Reporting;
+using Microsoft.Extensions.AI;
 
 namespace MetaLlm.Replay.Tests.Experiments;
 
@@ -95,6 +96,63 @@ public sealed class ReplayExperimentTests : IDisposable
         var aiq = report.AiqByPolicy.Should().ContainSingle().Subject;
         aiq.AiqBySeed.Should().HaveCount(3).And.OnlyContain(a => a >= report.Aiq.ZeroRouter - 1e-12 && a <= report.Aiq.Oracle + 1e-12);
         aiq.AiqBySeed.Distinct().Should().HaveCountGreaterThan(1, "each seed learns on its own order of the queries");
+    }
+
+    [Fact]
+    public async Task Learning_from_scratch_decides_on_principal_components_and_the_warm_started_settings_on_every_feature()
+    {
+        var request = SmallRequest() with { Lambdas = [0.3], Seeds = 1, Policies = [ReplayPolicy.LinUcb], Queries = 200 };
+        request = request with { Tuning = request.Tuning with { ColdStartPrincipalComponents = 4 } };
+
+        var report = await ReplayExperiment.Load(request).RunAsync();
+        var withoutPrincipalComponents = await ReplayExperiment.Load(request with { Tuning = request.Tuning with { ColdStartPrincipalComponents = null } }).RunAsync();
+        var offlineOnly = await ReplayExperiment.Load(request with { Settings = [ReplaySetting.Offline] }).RunAsync();
+
+        report.Featurizer.Should().Be("hashing-32");
+        report.ColdStartFeaturizer.Should().Be("hashing-32-pca-4");
+        report.Tuning.ColdStartPrincipalComponents.Should().Be(4);
+        withoutPrincipalComponents.ColdStartFeaturizer.Should().Be("hashing-32");
+        offlineOnly.ColdStartFeaturizer.Should().BeNull("nothing learned from scratch");
+        Point(report, "offline").Should().BeEquivalentTo(Point(withoutPrincipalComponents, "offline"), "warm-started routers keep every feature");
+        Point(report, "online-warm").Should().BeEquivalentTo(Point(withoutPrincipalComponents, "online-warm"));
+
+        static RouterPointResult Point(ReplayReport report, string setting) => report.Points.Single(p => p.Setting == setting);
+    }
+
+    [Theory]
+    [InlineData("online", true)]
+    [InlineData("offline", false)]
+    [InlineData("online-warm", false)]
+    public async Task Only_the_routers_learning_from_scratch_featurize_with_the_cold_start_featurizer(string settingName, bool cold)
+    {
+        var setting = ReplaySettingNames.Parse(settingName);
+        var experiment = ReplayExperiment.Load(SmallRequest());
+        var full = new CountingFeaturizer(new HashingFeaturizer(32));
+        var coldStart = new CountingFeaturizer(new HashingFeaturizer(8));
+        var runner = new ReplayRunner(experiment.Test.Arms, experiment.Costs, experiment.Queries, experiment.Train!.Queries, full, new ReplayTuning(), coldStart);
+        int before = full.Calls;
+
+        await runner.RunAsync(ReplayPolicy.LinUcb, setting, 0.3, [0]);
+
+        (coldStart.Calls > 0).Should().Be(cold);
+        (full.Calls > before).Should().Be(!cold);
+    }
+
+    private sealed class CountingFeaturizer(IRequestFeaturizer inner) : IRequestFeaturizer
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public int Dimension => inner.Dimension;
+
+        public string Name => inner.Name;
+
+        public ValueTask FeaturizeAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, Memory<float> destination, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            return inner.FeaturizeAsync(messages, options, destination, cancellationToken);
+        }
     }
 
     [Fact]
