@@ -67,6 +67,9 @@ internal static class ReplayCommandLine
                                 (IPS, SNIPS, DR, 95% intervals) and compare with its offline replay
           --off-policy-draws M  draws of a Thompson-sampling candidate's choice per logged decision
                                 that estimate its probabilities (default 1, one sampled choice)
+          --score-models on     also fit a ridge and a logistic score model per model offline (penalties by
+                                3-fold cross-validation on the training file) and route the test file with
+                                each: which score model routes better (slow: about a minute with minilm)
           --parallelism N       replays run at once (default: processor count)
           --help                show this text
         """;
@@ -114,7 +117,7 @@ internal static class ReplayCommandLine
         if (values.TryGetValue("--validate", out string? scheme))
         {
             // A validation run splits the training file; the test split must stay unseen, and per-query options have no meaning.
-            foreach (string option in (string[])["--test", "--queries", "--plot", "--write-shipped-embeddings"])
+            foreach (string option in (string[])["--test", "--queries", "--plot", "--write-shipped-embeddings", "--score-models"])
             {
                 if (values.ContainsKey(option))
                 {
@@ -199,6 +202,7 @@ internal static class ReplayCommandLine
                 : DefaultEmbeddingCachePath(),
             Validation = validation,
             OffPolicy = offPolicy,
+            CompareScoreModels = values.TryGetValue("--score-models", out string? scoreModels) && ParseOnOff("--score-models", scoreModels),
             ShippedEmbeddingsPath = hashing ? null
                 : values.TryGetValue("--shipped-embeddings", out string? shipped)
                     ? (string.Equals(shipped, "none", StringComparison.OrdinalIgnoreCase) ? null : shipped)
@@ -213,7 +217,7 @@ internal static class ReplayCommandLine
     [
         "--train", "--test", "--prices", "--format", "--policies", "--settings", "--lambdas", "--seeds", "--queries", "--report", "--plot",
         "--alpha", "--posterior-scale", "--epsilon", "--regularization", "--penalty-selection", "--cold-regularization", "--cold-exploration", "--cold-pca", "--dimension", "--projection", "--pca", "--with-hashing", "--word-weight", "--output-tokens", "--parallelism",
-        "--featurizer", "--embedding-cache", "--embedding-tokens", "--validate", "--fold-seed", "--shipped-embeddings", "--write-shipped-embeddings", "--off-policy-log", "--off-policy-draws",
+        "--featurizer", "--embedding-cache", "--embedding-tokens", "--validate", "--fold-seed", "--shipped-embeddings", "--write-shipped-embeddings", "--off-policy-log", "--off-policy-draws", "--score-models",
     ];
 
     /// <summary>The embedding cache's default file: in the user's cache folder ($XDG_CACHE_HOME or ~/.cache; LocalApplicationData on Windows).</summary>
@@ -231,6 +235,13 @@ internal static class ReplayCommandLine
     }
 
     private static IEnumerable<string> List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static bool ParseOnOff(string name, string value) => value.ToLowerInvariant() switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => throw new ArgumentException($"{name} must be on or off, not '{value}'."),
+    };
 
     private static (int Count, bool Whiten) ParsePrincipalComponents(string value)
     {

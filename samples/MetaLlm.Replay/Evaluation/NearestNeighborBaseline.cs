@@ -116,32 +116,7 @@ internal sealed class NearestNeighborBaseline
             }
         }
 
-        var points = new List<(double, CostAccuracyPoint)>();
-        foreach (double lambda in lambdas)
-        {
-            double score = 0, cost = 0;
-            for (int q = 0; q < test.Count; q++)
-            {
-                double dearest = predictedCosts[q].Max();
-                int pick = 0;
-                double bestReward = double.NegativeInfinity;
-                for (int arm = 0; arm < arms; arm++)
-                {
-                    double reward = predictedScores[q][arm] - (dearest > 0 ? lambda * predictedCosts[q][arm] / dearest : 0);
-                    if (reward > bestReward)
-                    {
-                        bestReward = reward;
-                        pick = arm;
-                    }
-                }
-
-                score += test[q].Outcomes[pick].Score;
-                cost += (double)costs.Cost(pick, test[q].Usage[pick]);
-            }
-
-            points.Add((lambda, new CostAccuracyPoint(cost / test.Count, score / test.Count)));
-        }
-
+        var points = PredictedRouting.Route(test, predictedScores, predictedCosts, costs, lambdas);
         return new NearestNeighborBaseline(chosen, errors, points);
     }
 

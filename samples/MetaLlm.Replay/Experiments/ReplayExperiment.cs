@@ -114,6 +114,11 @@ internal sealed class ReplayExperiment : IDisposable
 
         var costs = ReplayCostModel.Apply(test.Arms, test, train, prices, request.PricesPath, request.Tuning.AssumedOutputTokens);
 
+        if (request.CompareScoreModels && train is null)
+        {
+            throw new ArgumentException("--score-models fits the score models on training data: give --train PATH.");
+        }
+
         if (request.OffPolicy is not null && train is null)
         {
             throw new ArgumentException("--off-policy-log needs training data: the logging router and the candidates are warm-started on --train.");
@@ -224,11 +229,16 @@ internal sealed class ReplayExperiment : IDisposable
         report.WarmStart = runner.WarmStart is { } warmStart ? WarmStartSummary.From(warmStart, runner.Arms) : null;
         if (Train is not null)
         {
-            var nearest = NearestNeighborBaseline.Compute(
-                Train.Queries, await FeaturizeAsync(featurizer, Train.Queries, cancellationToken).ConfigureAwait(false),
-                Queries, await FeaturizeAsync(featurizer, Queries, cancellationToken).ConfigureAwait(false),
-                Costs, _request.Lambdas);
-            report.NearestNeighbor = NearestNeighborResult.From(nearest, report.BestSingle, baselines: Baselines.Compute(Queries, Costs));
+            var trainFeatures = await FeaturizeAsync(featurizer, Train.Queries, cancellationToken).ConfigureAwait(false);
+            var testFeatures = await FeaturizeAsync(featurizer, Queries, cancellationToken).ConfigureAwait(false);
+            var baselines = Baselines.Compute(Queries, Costs);
+            var nearest = NearestNeighborBaseline.Compute(Train.Queries, trainFeatures, Queries, testFeatures, Costs, _request.Lambdas);
+            report.NearestNeighbor = NearestNeighborResult.From(nearest, report.BestSingle, baselines);
+            if (_request.CompareScoreModels)
+            {
+                report.ScoreModels = [.. ScoreModelComparison.Compute(Train.Queries, trainFeatures, Queries, testFeatures, Costs, _request.Lambdas)
+                    .Select(m => ScoreModelResult.From(m, Test.Arms, report.BestSingle, baselines))];
+            }
         }
 
         report.ElapsedSeconds = Math.Round((clock.Elapsed + features.Elapsed).TotalSeconds, 2);

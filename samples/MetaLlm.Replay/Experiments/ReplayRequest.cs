@@ -53,6 +53,9 @@ internal sealed record ReplayRequest
     /// </summary>
     public OffPolicyLogging? OffPolicy { get; init; }
 
+    /// <summary>Gets whether to compare a ridge and a logistic score model offline on the training file (<c>--score-models on</c>; needs training data).</summary>
+    public bool CompareScoreModels { get; init; }
+
     /// <summary>
     /// Gets the file of MiniLM vectors shipped for the bundled dataset (<see cref="ShippedEmbeddings"/>) that is read
     /// before embedding, or <see langword="null"/> to embed every prompt with the model.

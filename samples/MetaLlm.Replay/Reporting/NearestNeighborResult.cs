@@ -9,13 +9,13 @@ internal sealed record NearestNeighborResult(
     [property: JsonPropertyName("k")] int K,
     [property: JsonPropertyName("leaveOneOutError")] IReadOnlyDictionary<string, double> LeaveOneOutError,
     [property: JsonPropertyName("aiq")] double Aiq,
-    [property: JsonPropertyName("points")] IReadOnlyList<NearestNeighborPoint> Points,
-    [property: JsonPropertyName("atBestSingleBudget")] NearestNeighborPoint? AtBestSingleBudget,
-    [property: JsonPropertyName("cheapestMatchingBestSingle")] NearestNeighborPoint? CheapestMatchingBestSingle)
+    [property: JsonPropertyName("points")] IReadOnlyList<LambdaPoint> Points,
+    [property: JsonPropertyName("atBestSingleBudget")] LambdaPoint? AtBestSingleBudget,
+    [property: JsonPropertyName("cheapestMatchingBestSingle")] LambdaPoint? CheapestMatchingBestSingle)
 {
     public static NearestNeighborResult From(NearestNeighborBaseline baseline, SingleModelResult bestSingle, Baselines baselines)
     {
-        var points = baseline.Points.Select(p => new NearestNeighborPoint(p.Lambda, p.Point.Accuracy, p.Point.Cost)).ToList();
+        var points = baseline.Points.Select(p => new LambdaPoint(p.Lambda, p.Point.Accuracy, p.Point.Cost)).ToList();
         return new(
             baseline.K,
             NearestNeighborBaseline.CandidateK.Select((k, i) => (k, baseline.LeaveOneOutErrors[i]))
@@ -35,9 +35,3 @@ internal sealed record NearestNeighborResult(
         return string.Create(CultureInfo.InvariantCulture, $"k-nearest-neighbour baseline (k = {K}, by leave-one-out on the training file): AIQ {Aiq:0.000}; within the best single model's budget {budget}; matches its accuracy {match}.");
     }
 }
-
-/// <summary>One λ of the nearest-neighbour baseline.</summary>
-internal sealed record NearestNeighborPoint(
-    [property: JsonPropertyName("lambda")] double Lambda,
-    [property: JsonPropertyName("accuracy")] double Accuracy,
-    [property: JsonPropertyName("costPerQuery")] double CostPerQuery);

@@ -68,6 +68,10 @@ internal sealed class ReplayReport
     [JsonPropertyName("nearestNeighbor")]
     public NearestNeighborResult? NearestNeighbor { get; set; }
 
+    /// <summary>Gets or sets the offline comparison of score models (ridge, logistic), or <see langword="null"/> when not asked for.</summary>
+    [JsonPropertyName("scoreModels")]
+    public IReadOnlyList<ScoreModelResult>? ScoreModels { get; set; }
+
     [JsonPropertyName("warmStart")]
     public WarmStartSummary? WarmStart { get; set; }
 

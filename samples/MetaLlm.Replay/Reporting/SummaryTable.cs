@@ -55,6 +55,11 @@ internal static class SummaryTable
             console.MarkupLine(Markup.Escape(knn.Describe()));
         }
 
+        foreach (var model in report.ScoreModels ?? [])
+        {
+            console.MarkupLine(Markup.Escape(model.Describe()));
+        }
+
         var single = report.BestSingle;
         console.MarkupLine(Invariant($"Best single model [bold]{Markup.Escape(single.Arm)}[/]: accuracy {F(single.Accuracy)} at ${Cost(single.CostPerQuery)} per query."));
         if (report.AtBestSingleBudget is { } at)

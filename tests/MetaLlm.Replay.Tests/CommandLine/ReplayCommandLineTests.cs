@@ -53,6 +53,11 @@ public sealed class ReplayCommandLineTests
         whitened.Tuning.WhitenPrincipalComponents.Should().BeTrue();
         none.Tuning.PrincipalComponents.Should().BeNull();
         none.Tuning.ColdStartPrincipalComponents.Should().Be(16, "learning from scratch decides on 16 features by default");
+        none.CompareScoreModels.Should().BeFalse();
+        ReplayCommandLine.Parse(["--score-models", "on"], "/data")!.CompareScoreModels.Should().BeTrue();
+        ReplayCommandLine.Parse(["--score-models", "off"], "/data")!.CompareScoreModels.Should().BeFalse();
+        FluentActions.Invoking(() => ReplayCommandLine.Parse(["--validate", "kfold", "--score-models", "on"], "/data")).Should().Throw<ArgumentException>().WithMessage("*--score-models does not apply to --validate*");
+        FluentActions.Invoking(() => ReplayCommandLine.Parse(["--score-models", "yes"], "/data")).Should().Throw<ArgumentException>().WithMessage("*--score-models must be on or off*");
         ReplayCommandLine.Parse(["--cold-pca", "8"], "/data")!.Tuning.ColdStartPrincipalComponents.Should().Be(8);
         ReplayCommandLine.Parse(["--cold-pca", "none"], "/data")!.Tuning.ColdStartPrincipalComponents.Should().BeNull();
         FluentActions.Invoking(() => ReplayCommandLine.Parse(["--cold-pca", "1"], "/data")).Should().Throw<ArgumentException>().WithMessage("*--cold-pca*");

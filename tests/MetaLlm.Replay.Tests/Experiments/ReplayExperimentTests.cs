@@ -67,6 +67,27 @@ public sealed class ReplayExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task Score_models_are_compared_only_when_asked_and_only_with_training_data()
+    {
+        var request = SmallRequest() with { Lambdas = [0, 0.3], Seeds = 1, Settings = [ReplaySetting.Offline], Policies = [ReplayPolicy.LinUcb] };
+
+        var plain = await ReplayExperiment.Load(request).RunAsync();
+        var compared = await ReplayExperiment.Load(request with { CompareScoreModels = true }).RunAsync();
+
+        plain.ScoreModels.Should().BeNull();
+        compared.ScoreModels!.Select(m => m.Model).Should().Equal("ridge", "logistic");
+        foreach (var model in compared.ScoreModels!)
+        {
+            model.Penalties.Keys.Should().BeEquivalentTo(compared.Arms);
+            model.Aiq.Should().BeInRange(compared.Aiq.ZeroRouter - 1e-9, compared.Aiq.Oracle + 1e-9);
+            model.Points.Single(p => p.Lambda == 0.3).Accuracy.Should().BeGreaterThan(0.9, "math goes to the math model and code to the code model");
+        }
+
+        FluentActions.Invoking(() => ReplayExperiment.Load(request with { TrainPath = null, Settings = [ReplaySetting.Online], CompareScoreModels = true }))
+            .Should().Throw<ArgumentException>().WithMessage("*--score-models*--train*");
+    }
+
+    [Fact]
     public async Task Appended_hashed_features_and_a_projection_reach_the_router_and_the_report()
     {
         var request = SmallRequest() with { Lambdas = [0.3], Seeds = 1, Settings = [ReplaySetting.Offline], Policies = [ReplayPolicy.LinUcb] };
