@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -37,10 +36,9 @@ public sealed class PrincipalComponentFeaturizer : IRequestFeaturizer
     private readonly IRequestFeaturizer _inner;
     private readonly float[] _mean;
     private readonly float[] _directions;  // k rows of the inner dimension, row-major, as given
-    private readonly float[] _components;  // the same rows, each divided by its scale
     private readonly float[] _scales;
-    private readonly float[] _offsets;     // μ·row, so a feature is row·x − offset
     private readonly int _count;
+    private readonly LinearProjection _projection;  // the rows divided by their scales, less μ·row
 
     /// <summary>Initializes a new instance of the <see cref="PrincipalComponentFeaturizer"/> class from a projection fitted before.</summary>
     /// <param name="inner">The featurizer whose vectors are projected.</param>
@@ -83,14 +81,16 @@ public sealed class PrincipalComponentFeaturizer : IRequestFeaturizer
         _mean = mean.ToArray();
         _scales = scales.ToArray();
         _directions = components.ToArray();
-        _components = components.ToArray();
-        _offsets = new float[_count];
+        var rows = components.ToArray();
+        var offsets = new float[_count];
         for (int j = 0; j < _count; j++)
         {
-            var row = _components.AsSpan(j * n, n);
+            var row = rows.AsSpan(j * n, n);
             TensorPrimitives.Divide(row, _scales[j], row);
-            _offsets[j] = TensorPrimitives.Dot(row, _mean);
+            offsets[j] = TensorPrimitives.Dot(row, _mean);
         }
+
+        _projection = new LinearProjection(inner, rows, offsets);
 
         Dimension = _count + 1;
         Name = $"{inner.Name}-pca-{Dimension}";
@@ -312,7 +312,7 @@ public sealed class PrincipalComponentFeaturizer : IRequestFeaturizer
             throw new InvalidDataException("The saved principal-component projection is damaged: its checksum does not match.");
         }
 
-        using var reader = new BinaryReader(new MemoryStream(body.ToArray()), System.Text.Encoding.UTF8);
+        using var reader = new BinaryReader(new MemoryStream(copy.GetBuffer(), 0, body.Length, writable: false), System.Text.Encoding.UTF8);
         reader.ReadBytes(FileMagic.Length);
         byte version = reader.ReadByte();
         if (version != FileVersion)
@@ -356,38 +356,8 @@ public sealed class PrincipalComponentFeaturizer : IRequestFeaturizer
     }
 
     /// <inheritdoc />
-    public async ValueTask FeaturizeAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, Memory<float> destination, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        if (destination.Length != Dimension)
-        {
-            throw new ArgumentException($"The destination has length {destination.Length}, but the featurizer writes {Dimension} values.", nameof(destination));
-        }
-
-        int n = _inner.Dimension;
-        float[] rented = ArrayPool<float>.Shared.Rent(n);
-        try
-        {
-            var inner = rented.AsMemory(0, n);
-            await _inner.FeaturizeAsync(messages, options, inner, cancellationToken).ConfigureAwait(false);
-            Project(inner.Span, destination.Span);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(rented);
-        }
-    }
-
-    private void Project(ReadOnlySpan<float> inner, Span<float> destination)
-    {
-        int n = inner.Length;
-        for (int j = 0; j < _count; j++)
-        {
-            destination[j] = TensorPrimitives.Dot(_components.AsSpan(j * n, n), inner) - _offsets[j];
-        }
-
-        destination[_count] = 1f;
-    }
+    public ValueTask FeaturizeAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, Memory<float> destination, CancellationToken cancellationToken = default) =>
+        _projection.FeaturizeAsync(messages, options, destination, cancellationToken);
 
     // The top `wanted` eigenvectors of the centred samples' covariance (unit rows, largest first) and their variances,
     // from the smaller of the d×d scatter and the n×n Gram matrix.
@@ -481,24 +451,13 @@ public sealed class PrincipalComponentFeaturizer : IRequestFeaturizer
 
     private static void CheckFinite(ReadOnlySpan<float> values, string parameterName)
     {
-        int bad = FirstNonFinite(values);
-        if (bad >= 0)
-        {
-            throw new ArgumentException($"Value {bad} is {values[bad]}; every value must be finite.", parameterName);
-        }
-    }
-
-    private static int FirstNonFinite(ReadOnlySpan<float> values)
-    {
         for (int i = 0; i < values.Length; i++)
         {
             if (!float.IsFinite(values[i]))
             {
-                return i;
+                throw new ArgumentException($"Value {i} is {values[i]}; every value must be finite.", parameterName);
             }
         }
-
-        return -1;
     }
 
     private static string Hash(ReadOnlySpan<float> mean, ReadOnlySpan<float> components, ReadOnlySpan<float> scales)

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
 
 namespace MetaLlm;
@@ -20,9 +18,7 @@ namespace MetaLlm;
 /// </remarks>
 public sealed class RandomProjectionFeaturizer : IRequestFeaturizer
 {
-    private readonly IRequestFeaturizer _inner;
-    private readonly float[] _matrix;   // k rows of the inner dimension, row-major
-    private readonly int _projections;
+    private readonly LinearProjection _projection;
 
     /// <summary>Initializes a new instance of the <see cref="RandomProjectionFeaturizer"/> class.</summary>
     /// <param name="inner">The featurizer whose vectors are projected.</param>
@@ -39,8 +35,7 @@ public sealed class RandomProjectionFeaturizer : IRequestFeaturizer
             throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"A projection of '{inner.Name}' ({inner.Dimension} features) must have fewer features than it, not {dimension}.");
         }
 
-        _inner = inner;
-        _projections = dimension - 1;
+        int projections = dimension - 1;
         Dimension = dimension;
         Seed = seed;
         Name = $"{inner.Name}-projected-{dimension}";
@@ -48,13 +43,15 @@ public sealed class RandomProjectionFeaturizer : IRequestFeaturizer
 
         // Rademacher entries scaled by 1/√k: exact in single precision, and the same on every platform for a seed.
         int n = inner.Dimension;
-        _matrix = new float[_projections * n];
-        float scale = 1f / MathF.Sqrt(_projections);
+        var matrix = new float[projections * n];
+        float scale = 1f / MathF.Sqrt(projections);
         var random = new Random(seed);
-        for (int i = 0; i < _matrix.Length; i++)
+        for (int i = 0; i < matrix.Length; i++)
         {
-            _matrix[i] = random.Next(2) == 0 ? -scale : scale;
+            matrix[i] = random.Next(2) == 0 ? -scale : scale;
         }
+
+        _projection = new LinearProjection(inner, matrix, offsets: null);
     }
 
     /// <inheritdoc />
@@ -70,36 +67,6 @@ public sealed class RandomProjectionFeaturizer : IRequestFeaturizer
     public string Fingerprint { get; }
 
     /// <inheritdoc />
-    public async ValueTask FeaturizeAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, Memory<float> destination, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        if (destination.Length != Dimension)
-        {
-            throw new ArgumentException($"The destination has length {destination.Length}, but the featurizer writes {Dimension} values.", nameof(destination));
-        }
-
-        int n = _inner.Dimension;
-        float[] rented = ArrayPool<float>.Shared.Rent(n);
-        try
-        {
-            var inner = rented.AsMemory(0, n);
-            await _inner.FeaturizeAsync(messages, options, inner, cancellationToken).ConfigureAwait(false);
-            Project(inner.Span, destination.Span);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(rented);
-        }
-    }
-
-    private void Project(ReadOnlySpan<float> inner, Span<float> destination)
-    {
-        int n = inner.Length;
-        for (int j = 0; j < _projections; j++)
-        {
-            destination[j] = TensorPrimitives.Dot(_matrix.AsSpan(j * n, n), inner);
-        }
-
-        destination[_projections] = 1f;
-    }
+    public ValueTask FeaturizeAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, Memory<float> destination, CancellationToken cancellationToken = default) =>
+        _projection.FeaturizeAsync(messages, options, destination, cancellationToken);
 }
